@@ -1,0 +1,18 @@
+# The two commands a newcomer needs (see README.md):
+#   make labs   runs every lab book in labs/ and writes the handouts to output/
+#   make test   runs the test suite (which also runs every lab book as a test)
+SWIFT ?= swift
+
+.PHONY: labs test deps build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c release --product labbook
+
+labs: build
+	.build/release/labbook run labs/ --out output --junit output/junit.xml
+
+test: deps
+	$(SWIFT) test

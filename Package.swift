@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Rooms, arrows pointing down only:
+// labbook -> LabRunner -> Cloud -> Serving -> Models -> Formats -> Inference
+//                      \-> Media (images, drawing, charts)
+// A model never imports Cloud; Cloud never imports a model.
+let package = Package(
+    name: "labbook",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "labbook", targets: ["labbook"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo-ft",
+                       providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        .target(name: "Inference", dependencies: ["CDNNL"]),
+        .target(name: "Formats", dependencies: ["Inference", "CZlib"]),
+        .target(name: "Media", dependencies: ["CCairo", "CPNG", "CJPEG"]),
+        .target(name: "Models", dependencies: ["Inference", "Formats", "Serving", "Media"]),
+        .target(name: "Serving", dependencies: ["CZlib"]),
+        .target(name: "Cloud", dependencies: ["Serving", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "LabRunner", dependencies: [
+            "Serving", 
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "labbook", dependencies: [
+            "LabRunner",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Goldens")]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models"]),
+        .testTarget(name: "ServingTests", dependencies: ["Serving"]),
+        .testTarget(name: "CloudTests", dependencies: ["Cloud"]),
+        .testTarget(name: "LabRunnerTests", dependencies: ["LabRunner"], resources: [.copy("BrokenBooks")]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,1 @@
+// The Formats room: work in progress lands in later commits.

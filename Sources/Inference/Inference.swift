@@ -1,0 +1,1 @@
+// The Inference room: work in progress lands in later commits.

@@ -1,0 +1,80 @@
+// A lab book: the parsed, type-checked form of one `labs/*.yaml` file.
+import Foundation
+
+public enum Language: String, Sendable, CaseIterable {
+    case ko, en
+}
+
+/// Prose in Korean and English. A plain string in the book counts for both.
+public struct Localized: Sendable, Equatable {
+    public var ko: String?
+    public var en: String?
+
+    public init(ko: String? = nil, en: String? = nil) {
+        self.ko = ko
+        self.en = en
+    }
+
+    /// The text in `language`, falling back to the other one.
+    public func text(_ language: Language) -> String? {
+        switch language {
+        case .ko: ko ?? en
+        case .en: en ?? ko
+        }
+    }
+}
+
+public enum ParameterType: Sendable, Equatable, CustomStringConvertible {
+    case string, int, number, bool, path
+    case choice([String])
+
+    public var description: String {
+        switch self {
+        case .string: "string"
+        case .int: "int"
+        case .number: "number"
+        case .bool: "bool"
+        case .path: "path"
+        case let .choice(values): "enum(\(values.joined(separator: "|")))"
+        }
+    }
+}
+
+public struct ParameterSpec: Sendable {
+    public var name: String
+    public var type: ParameterType
+    public var defaultValue: LabValue?
+    public var description: Localized?
+    public var location: SourceLocation
+}
+
+/// One step as written: the common keys, and the kind's own typed arguments.
+public struct StepSpec: Sendable {
+    public var kind: String
+    /// The author's id, or `<kind>-<n>` when none was given (ids that are not written
+    /// cannot be referenced, so the generated form cannot clash with a reference).
+    public var id: String
+    public var hasExplicitID: Bool
+    public var title: Localized?
+    public var text: Localized?
+    public var expectations: [Expectation]
+    /// Wall-clock seconds the step may take before it fails.
+    public var timeout: Double?
+    /// Runs even after an earlier step failed (cleanup).
+    public var always: Bool
+    public var location: SourceLocation
+    public var step: any LabStep
+    /// Every `${steps.<id>...}` this step (and its children) refers to.
+    public var references: Set<String>
+}
+
+public struct LabBook: Sendable {
+    public var id: String
+    public var title: Localized
+    public var intro: Localized?
+    public var parameters: [ParameterSpec]
+    public var steps: [StepSpec]
+    /// The file it was read from, and its folder (relative paths in a book resolve there).
+    public var file: URL
+    public var directory: URL { file.deletingLastPathComponent() }
+}

@@ -1,0 +1,81 @@
+// LabValue <-> JSON, with stable pretty printing for handouts.
+import Foundation
+
+extension LabValue {
+    /// Parses JSON bytes. Numbers without a fraction or exponent become `.int`.
+    public init(json data: Data) throws {
+        var parser = JSONParser(bytes: Array(data))
+        self = try parser.parseDocument()
+    }
+
+    /// Compact JSON on one line.
+    public var jsonString: String { render(indent: nil, level: 0) }
+
+    /// Pretty JSON, two spaces per level, keys in their original order.
+    public var prettyJSON: String { render(indent: "  ", level: 0) }
+
+    private func render(indent: String?, level: Int) -> String {
+        let newline = indent == nil ? "" : "\n"
+        let pad = { (n: Int) in String(repeating: indent ?? "", count: n) }
+        let separator = indent == nil ? "," : ","
+        switch self {
+        case .null: return "null"
+        case let .bool(b): return b ? "true" : "false"
+        case let .int(i): return String(i)
+        case let .number(d): return Self.format(number: d)
+        case let .string(s): return Self.quote(s)
+        case let .list(items):
+            if items.isEmpty { return "[]" }
+            if indent != nil, items.allSatisfy(\.isScalar), items.count <= 16 {
+                return "[" + items.map { $0.render(indent: nil, level: 0) }.joined(separator: ", ") + "]"
+            }
+            let body = items.map { pad(level + 1) + $0.render(indent: indent, level: level + 1) }
+            return "[" + newline + body.joined(separator: separator + newline) + newline + pad(level) + "]"
+        case let .object(object):
+            if object.isEmpty { return "{}" }
+            let colon = indent == nil ? ":" : ": "
+            let body = object.entries.map {
+                pad(level + 1) + Self.quote($0.key) + colon + $0.value.render(indent: indent, level: level + 1)
+            }
+            return "{" + newline + body.joined(separator: separator + newline) + newline + pad(level) + "}"
+        }
+    }
+
+    var isScalar: Bool {
+        switch self {
+        case .list, .object: false
+        default: true
+        }
+    }
+
+    static func format(number d: Double) -> String {
+        guard d.isFinite else { return d.isNaN ? "\"NaN\"" : (d > 0 ? "\"Infinity\"" : "\"-Infinity\"") }
+        if d.rounded() == d, abs(d) < 1e15 { return String(format: "%.1f", d) }
+        return "\(d)"
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// A short human rendering: strings bare, everything else as compact JSON.
+    public var displayString: String {
+        switch self {
+        case let .string(s): s
+        case let .number(d): Self.format(number: d)
+        default: jsonString
+        }
+    }
+}

@@ -1,0 +1,129 @@
+// A YAML document as a tree of located nodes, read through Yams (libyaml). Every
+// error about a lab book points at one of these locations.
+import Foundation
+import Yams
+
+public struct BookNode: Sendable {
+    public enum Content: Sendable {
+        case scalar(LabValue)
+        case list([BookNode])
+        case mapping([(key: String, keyLocation: SourceLocation, value: BookNode)])
+    }
+
+    public var location: SourceLocation
+    public var content: Content
+
+    public var typeName: String {
+        switch content {
+        case let .scalar(v): v.typeName
+        case .list: "list"
+        case .mapping: "mapping"
+        }
+    }
+
+    /// The plain value, locations dropped.
+    public var value: LabValue {
+        switch content {
+        case let .scalar(v): return v
+        case let .list(items): return .list(items.map(\.value))
+        case let .mapping(pairs):
+            var object = LabObject()
+            for pair in pairs {
+                object.append(.init(key: pair.key, value: pair.value.value,
+                                    keyLocation: pair.keyLocation, valueLocation: pair.value.location))
+            }
+            return .object(object)
+        }
+    }
+
+    public var scalar: LabValue? { if case let .scalar(v) = content { v } else { nil } }
+    public var items: [BookNode]? { if case let .list(l) = content { l } else { nil } }
+    public var pairs: [(key: String, keyLocation: SourceLocation, value: BookNode)]? {
+        if case let .mapping(m) = content { m } else { nil }
+    }
+
+    public subscript(key: String) -> BookNode? { pairs?.first { $0.key == key }?.value }
+}
+
+enum YAMLReader {
+    /// Parses one YAML document. Syntax errors come back located, never as a crash.
+    static func read(_ text: String, file: String) throws -> BookNode {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            throw duplicateKeyError(duplicates.sorted().first ?? "?", mapping: context.mark, text: text, file: file)
+        } catch let error as YamlError {
+            throw locate(error, file: file)
+        }
+        guard let node else {
+            throw LabError(.synthetic(file).at(line: 1, column: 1), "the file is empty; a lab book is a YAML mapping")
+        }
+        return try convert(node, file: file, depth: 0)
+    }
+
+    /// Yams reports where the mapping starts; point at the second use of the key instead.
+    private static func duplicateKeyError(_ key: String, mapping: Mark, text: String, file: String) -> LabError {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var seen = 0
+        for (number, line) in lines.enumerated() where number + 1 >= mapping.line {
+            let trimmed = line.drop { $0 == " " || $0 == "-" }
+            let column = line.count - trimmed.count + 1
+            guard column >= mapping.column, trimmed.hasPrefix(key + ":") else { continue }
+            seen += 1
+            if seen == 2 { return LabError(SourceLocation(file: file, line: number + 1, column: column), "duplicate key '\(key)'") }
+        }
+        return LabError(SourceLocation(file: file, line: mapping.line, column: mapping.column), "duplicate key '\(key)' in this mapping")
+    }
+
+    private static func locate(_ error: YamlError, file: String) -> LabError {
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            let where_ = context.map { " (\($0.text))" } ?? ""
+            return LabError(SourceLocation(file: file, line: mark.line, column: mark.column),
+                            "YAML syntax error: \(problem)\(where_)")
+        case let .reader(problem, offset, _, _):
+            return LabError(.synthetic(file), "cannot read YAML: \(problem) at byte \(offset ?? 0)")
+        default:
+            return LabError(.synthetic(file), "cannot read YAML: \(error)")
+        }
+    }
+
+    private static func convert(_ node: Node, file: String, depth: Int) throws -> BookNode {
+        let location = node.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? .synthetic(file)
+        guard depth < 64 else { throw LabError(location, "nesting deeper than 64 levels") }
+        switch node {
+        case let .scalar(scalar):
+            return BookNode(location: location, content: .scalar(scalarValue(node, scalar)))
+        case let .sequence(sequence):
+            return BookNode(location: location, content: .list(try sequence.map { try convert($0, file: file, depth: depth + 1) }))
+        case let .mapping(mapping):
+            var pairs: [(key: String, keyLocation: SourceLocation, value: BookNode)] = []
+            for (keyNode, valueNode) in mapping {
+                let keyLocation = keyNode.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? location
+                guard case let .scalar(keyScalar) = keyNode else { throw LabError(keyLocation, "mapping keys must be plain strings") }
+                let key = keyScalar.string
+                if pairs.contains(where: { $0.key == key }) { throw LabError(keyLocation, "duplicate key '\(key)'") }
+                pairs.append((key, keyLocation, try convert(valueNode, file: file, depth: depth + 1)))
+            }
+            return BookNode(location: location, content: .mapping(pairs))
+        case .alias:
+            throw LabError(location, "YAML aliases are not supported in lab books; repeat the value instead")
+        }
+    }
+
+    /// YAML 1.1 core types for plain scalars; anything quoted or block-styled is text.
+    private static func scalarValue(_ node: Node, _ scalar: Node.Scalar) -> LabValue {
+        guard scalar.style == .plain || scalar.style == .any else { return .string(scalar.string) }
+        if node.null != nil { return .null }
+        if let b = node.bool { return .bool(b) }
+        if let i = node.int { return .int(i) }
+        if let d = node.float { return .number(d) }
+        return .string(scalar.string)
+    }
+}
+
+extension SourceLocation {
+    func at(line: Int, column: Int) -> SourceLocation { SourceLocation(file: file, line: line, column: column) }
+}

@@ -1,0 +1,146 @@
+// The runner's front door, used by the CLI: load and check books, resolve parameters,
+// run books and write their handouts and JUnit report.
+import Foundation
+import Serving
+
+public struct RunOutcome: Sendable {
+    public var failedSteps: Int
+    public var runs: [(book: LabBook, records: [StepRecord])]
+    public var exitCode: Int32 { failedSteps == 0 ? 0 : 1 }
+}
+
+public struct LabEngine: Sendable {
+    public var catalog: StepCatalog
+    public var handlers: HandlerRegistry
+
+    /// The generic step kinds and every room's domain kinds and handlers.
+    public init() {
+        catalog = StepCatalog()
+        for kind in Self.genericKinds { catalog.register(kind) }
+        handlers = HandlerRegistry()
+    }
+
+    static let genericKinds: [any LabStep.Type] = [ProseStep.self, RepeatStep.self, ReadFileStep.self]
+
+    // MARK: Loading
+
+    /// Reads and type-checks one book. Errors are located `file:line:col: message`.
+    public func load(_ file: URL) throws -> LabBook {
+        let name = Self.displayPath(file)
+        let data: Data
+        do { data = try Data(contentsOf: file) } catch {
+            throw LabError(.synthetic(name), "cannot read the file: \(FileManager.default.fileExists(atPath: file.path) ? "not readable" : "no such file")")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw LabError(.synthetic(name), "the file is not UTF-8 text") }
+        let root = try YAMLReader.read(text, file: name)
+        return try StepParser(catalog: catalog).parseBook(root, file: file)
+    }
+
+    /// `labs/` → its `*.yaml` files in name order; a file stays itself.
+    public static func expand(_ paths: [String]) throws -> [URL] {
+        var files: [URL] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw LabError(.synthetic(path), "no such file or folder")
+            }
+            if isDirectory.boolValue {
+                let names = try FileManager.default.contentsOfDirectory(atPath: path)
+                    .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+                if names.isEmpty { throw LabError(.synthetic(path), "the folder holds no .yaml lab books") }
+                files += names.map { URL(fileURLWithPath: path).appendingPathComponent($0) }
+            } else {
+                files.append(URL(fileURLWithPath: path))
+            }
+        }
+        return files
+    }
+
+    static func displayPath(_ url: URL) -> String {
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        let path = url.standardizedFileURL.path
+        return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
+    }
+
+    // MARK: Parameters
+
+    /// Values from `-p name=value` and a `-f params.yaml` file, checked against the books.
+    /// A name that no book declares is an error.
+    public func parameterOverrides(assignments: [String], file: URL?, books: [LabBook]) throws -> [String: (LabValue, SourceLocation)] {
+        var values: [String: (LabValue, SourceLocation)] = [:]
+        if let file {
+            let name = Self.displayPath(file)
+            guard let text = try? String(contentsOf: file, encoding: .utf8) else { throw LabError(.synthetic(name), "cannot read the parameter file") }
+            let root = try YAMLReader.read(text, file: name)
+            guard let pairs = root.pairs else { throw LabError(root.location, "a parameter file is a mapping from name to value") }
+            for pair in pairs { values[pair.key] = (pair.value.value, pair.value.location) }
+        }
+        for assignment in assignments {
+            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
+                throw LabError(.synthetic("-p \(assignment)"), "expected name=value")
+            }
+            let name = String(assignment[..<equals])
+            values[name] = (.string(String(assignment[assignment.index(after: equals)...])), .synthetic("-p \(assignment)"))
+        }
+        let declared = Set(books.flatMap { $0.parameters.map(\.name) })
+        for (name, (_, location)) in values where !declared.contains(name) {
+            throw LabError.unknown("parameter", name, at: location, known: declared.sorted())
+        }
+        return values
+    }
+
+    /// Every parameter of `book` with its value: given, or the default. Missing ones are errors.
+    public func parameters(of book: LabBook, overrides: [String: (LabValue, SourceLocation)]) throws -> [String: LabValue] {
+        var result: [String: LabValue] = [:]
+        for spec in book.parameters {
+            if let (value, location) = overrides[spec.name] {
+                result[spec.name] = try StepParser.coerce(value, to: spec.type, name: spec.name, at: location)
+            } else if let value = spec.defaultValue {
+                result[spec.name] = value
+            } else {
+                throw LabError(spec.location, "parameter '\(spec.name)' has no default; give it with -p \(spec.name)=<\(spec.type)>")
+            }
+        }
+        return result
+    }
+
+    // MARK: Running
+
+    public func run(_ books: [LabBook], overrides: [String: (LabValue, SourceLocation)], options: RunOptions,
+                    progress: ProgressStyle = .automatic, junit: URL? = nil) async throws -> RunOutcome {
+        let reporter = StreamReporter(style: progress)
+        var runs: [(book: LabBook, records: [StepRecord])] = []
+        for book in books {
+            if let only = options.only ?? options.from, !book.steps.contains(where: { $0.id == only }) {
+                throw LabError(.synthetic(Self.displayPath(book.file)), "no top-level step '\(only)'"
+                               + (nearestName(to: only, in: book.steps.map(\.id)).map { " (did you mean '\($0)'?)" } ?? ""))
+            }
+        }
+        for book in books {
+            let parameters = try self.parameters(of: book, overrides: overrides)
+            let services = try makeServices(for: book, options: options)
+            let session = RunSession(book: book, parameters: parameters, options: options, services: services, reporter: reporter)
+            reporter.bookStarted(book)
+            let records = await session.run()
+            try HandoutWriter(session: session, records: records).write()
+            if progress != .silent {
+                FileHandle.standardError.write(Data(SummaryTable.render(book: book, records: records).utf8))
+                FileHandle.standardError.write(Data("  handout: \(Self.displayPath(session.outputDirectory.appendingPathComponent("README.md")))\n\n".utf8))
+            }
+            runs.append((book, records))
+        }
+        if let junit {
+            try Data(JUnitWriter.xml(for: runs).utf8).write(to: junit, options: .atomic)
+        }
+        let failed = runs.reduce(0) { $0 + $1.records.filter { $0.status == .failed }.count }
+        return RunOutcome(failedSteps: failed, runs: runs)
+    }
+
+    private func makeServices(for book: LabBook, options: RunOptions) throws -> LabServices {
+        let state = FileManager.default.temporaryDirectory
+            .appendingPathComponent("labbook-state-\(book.id)-\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.removeItem(at: state)
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        return LabServices(handlers: handlers, stateDirectory: state)
+    }
+}

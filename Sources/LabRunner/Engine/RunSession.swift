@@ -1,0 +1,156 @@
+// Runs one lab book: steps in order, outputs into scope, expectations checked, a record
+// per step for the progress display, the handout and the JUnit report.
+import Foundation
+
+public struct RunOptions: Sendable {
+    public var language: Language = .ko
+    public var outputRoot: URL
+    public var only: String?
+    public var from: String?
+
+    public init(outputRoot: URL, language: Language = .ko, only: String? = nil, from: String? = nil) {
+        self.outputRoot = outputRoot
+        self.language = language
+        self.only = only
+        self.from = from
+    }
+}
+
+public enum StepStatus: String, Sendable {
+    case passed, failed, skipped
+}
+
+public struct StepRecord: Sendable {
+    public var spec: StepSpec
+    public var status: StepStatus
+    public var output: LabValue?
+    /// Why the step failed: its own error, or the expectations it missed.
+    public var failure: String?
+    public var wallSeconds: Double
+    public var simulatedSeconds: Double
+    public var blocks: [HandoutBlock]
+    public var inputs: LabObject
+}
+
+public final class RunSession: @unchecked Sendable {
+    public let book: LabBook
+    public let options: RunOptions
+    public let services: LabServices
+    public let parameters: [String: LabValue]
+    let reporter: ProgressReporter
+    private let lock = NSLock()
+    private var weights: [WeightsNote] = []
+
+    public var outputDirectory: URL { options.outputRoot.appendingPathComponent(book.id) }
+
+    init(book: LabBook, parameters: [String: LabValue], options: RunOptions, services: LabServices, reporter: ProgressReporter) {
+        self.book = book
+        self.parameters = parameters
+        self.options = options
+        self.services = services
+        self.reporter = reporter
+    }
+
+    func noteWeights(_ note: WeightsNote) {
+        lock.withLock { if !weights.contains(note) { weights.append(note) } }
+    }
+
+    var weightsUsed: [WeightsNote] { lock.withLock { weights } }
+
+    func writeOutput(_ data: Data, named name: String) throws {
+        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        try data.write(to: outputDirectory.appendingPathComponent(name), options: .atomic)
+    }
+
+    /// Runs the selected steps in order. A failed step skips the rest except `always` steps.
+    func run() async -> [StepRecord] {
+        let selected = selection()
+        var scope = Scope(params: parameters, lab: [
+            "dir": .string(book.directory.path), "out": .string(outputDirectory.path), "id": .string(book.id),
+        ])
+        var records: [StepRecord] = []
+        var failed = false
+        for (position, spec) in book.steps.enumerated() where selected.contains(spec.id) {
+            if failed && !spec.always {
+                records.append(StepRecord(spec: spec, status: .skipped, output: nil, failure: "an earlier step failed",
+                                          wallSeconds: 0, simulatedSeconds: 0, blocks: [], inputs: LabObject()))
+                reporter.finished(records[records.count - 1], position: position, of: book.steps.count)
+                continue
+            }
+            reporter.started(spec, position: position, of: book.steps.count)
+            let record = await execute(spec, scope: scope, nested: false) { [reporter] done, total in
+                reporter.progress(spec, done: done, total: total)
+            }
+            if let output = record.output { scope.outputs[spec.id] = output }
+            if record.status == .failed { failed = true }
+            reporter.finished(record, position: position, of: book.steps.count)
+            records.append(record)
+        }
+        return records
+    }
+
+    /// The ids to run: everything, or `--only`/`--from` plus the earlier steps they refer to.
+    func selection() -> Set<String> {
+        let ids = book.steps.map(\.id)
+        var wanted: Set<String>
+        if let only = options.only {
+            wanted = [only]
+        } else if let from = options.from, let start = ids.firstIndex(of: from) {
+            wanted = Set(ids[start...])
+        } else {
+            return Set(ids)
+        }
+        var changed = true
+        while changed {
+            changed = false
+            for spec in book.steps where wanted.contains(spec.id) {
+                for dependency in spec.references where !wanted.contains(dependency) {
+                    wanted.insert(dependency)
+                    changed = true
+                }
+            }
+        }
+        return wanted
+    }
+
+    func execute(_ spec: StepSpec, scope: Scope, nested: Bool,
+                 progress: ((Int, Int) -> Void)? = nil) async -> StepRecord {
+        let context = StepContext(session: self, stepID: spec.id, scope: scope)
+        context.onProgress = progress
+        let simulatedStart = services.simulatedNow()
+        let start = DispatchTime.now()
+        var output: LabValue?
+        var failure: String?
+        do {
+            output = try await runWithTimeout(spec, context)
+        } catch let error as LabError {
+            failure = error.description
+        } catch {
+            failure = "\(spec.kind): \(error)"
+        }
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        if let output, failure == nil {
+            let misses = spec.expectations.compactMap { ExpectationEvaluator.failure(of: $0, output: output, context: context) }
+            if !misses.isEmpty { failure = misses.joined(separator: "\n") }
+        }
+        return StepRecord(spec: spec, status: failure == nil ? .passed : .failed, output: output, failure: failure,
+                          wallSeconds: wall, simulatedSeconds: services.simulatedNow().timeIntervalSince(simulatedStart),
+                          blocks: context.blocks, inputs: context.inputs)
+    }
+
+    private func runWithTimeout(_ spec: StepSpec, _ context: StepContext) async throws -> LabValue {
+        guard let timeout = spec.timeout else { return try await spec.step.run(in: context) }
+        return try await withThrowingTaskGroup(of: LabValue?.self) { group in
+            group.addTask { try await spec.step.run(in: context) }
+            group.addTask {
+                try await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else {
+                throw LabError(spec.location, "step '\(spec.id)' timed out after \(LabValue.format(number: timeout)) s")
+            }
+            return value
+        }
+    }
+}

@@ -1,0 +1,60 @@
+// What `${...}` can see while a step runs, and how a written value becomes a real one.
+
+struct Scope: Sendable {
+    var params: [String: LabValue]
+    var outputs: [String: LabValue] = [:]
+    var item: LabValue?
+    var index: Int?
+    var lab: [String: LabValue]
+
+    func value(of reference: Reference) throws -> LabValue {
+        let base: LabValue
+        switch reference.root {
+        case let .param(name):
+            guard let v = params[name] else { throw PathError(reference.text, "names no parameter") }
+            base = v
+        case let .step(id):
+            guard let v = outputs[id] else { throw PathError(reference.text, "names step '\(id)', which has not produced an output (did it fail or was it skipped?)") }
+            base = v
+        case .item:
+            guard let item else { throw PathError(reference.text, "is only defined inside 'repeat'") }
+            base = item
+        case .index:
+            guard let index else { throw PathError(reference.text, "is only defined inside 'repeat'") }
+            base = .int(index)
+        case let .lab(key):
+            base = lab[key] ?? .null
+        }
+        return try reference.path.lookup(in: base)
+    }
+
+    /// Resolves every reference inside `node`.
+    func resolve(_ node: BookNode) throws -> LabValue {
+        switch node.content {
+        case let .scalar(value):
+            guard let s = value.string, s.contains("$") else { return value }
+            return try resolve(string: s, at: node.location)
+        case let .list(items):
+            return .list(try items.map(resolve))
+        case let .mapping(pairs):
+            return .object(LabObject(try pairs.map { ($0.key, try resolve($0.value)) }))
+        }
+    }
+
+    private func resolve(string: String, at location: SourceLocation) throws -> LabValue {
+        do {
+            let template = try TemplateString(parsing: string)
+            if let sole = template.soleReference { return try value(of: sole) }
+            var out = ""
+            for part in template.parts {
+                switch part {
+                case let .text(t): out += t
+                case let .reference(r): out += try value(of: r).displayString
+                }
+            }
+            return .string(out)
+        } catch let error as PathError {
+            throw LabError(location, "cannot resolve ${\(error.path)}: \(error.message)")
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import Serving
+
+// Typed access to a step's own keys, with located errors and "did you mean" for the
+// keys nobody asked for.
+
+/// A value type a step argument can have.
+public protocol ArgumentValue: Sendable {
+    static var typeName: String { get }
+    static func convert(_ value: LabValue) -> Self?
+}
+
+extension String: ArgumentValue {
+    public static var typeName: String { "string" }
+    public static func convert(_ value: LabValue) -> String? {
+        switch value {
+        case let .string(s): s
+        case .int, .number, .bool: value.displayString
+        default: nil
+        }
+    }
+}
+
+extension Int: ArgumentValue {
+    public static var typeName: String { "int" }
+    public static func convert(_ value: LabValue) -> Int? {
+        if let s = value.string { return Int(s) }
+        return value.int
+    }
+}
+
+extension Double: ArgumentValue {
+    public static var typeName: String { "number" }
+    public static func convert(_ value: LabValue) -> Double? {
+        if let s = value.string { return Double(s) }
+        return value.double
+    }
+}
+
+extension Bool: ArgumentValue {
+    public static var typeName: String { "bool" }
+    public static func convert(_ value: LabValue) -> Bool? {
+        switch value.string {
+        case "true": true
+        case "false": false
+        default: value.bool
+        }
+    }
+}
+
+extension LabValue: ArgumentValue {
+    public static var typeName: String { "value" }
+    public static func convert(_ value: LabValue) -> LabValue? { value }
+}
+
+extension Array: ArgumentValue where Element: ArgumentValue {
+    public static var typeName: String { "list of \(Element.typeName)" }
+    public static func convert(_ value: LabValue) -> [Element]? {
+        guard case let .list(items) = value else { return nil }
+        var out: [Element] = []
+        for item in items {
+            guard let converted = Element.convert(item) else { return nil }
+            out.append(converted)
+        }
+        return out
+    }
+}
+
+/// An argument as written: a literal checked at load time, or a template resolved when
+/// the step runs.
+public struct Arg<T: ArgumentValue>: Sendable {
+    public let node: BookNode
+    public let name: String
+
+    public var location: SourceLocation { node.location }
+
+    /// The literal value, when the argument holds no reference.
+    public var literal: T? {
+        guard !TemplateScanner.containsReference(node) else { return nil }
+        return T.convert(node.value)
+    }
+}
+
+/// The keys of one step, minus the common ones (`kind`, `id`, `text`, `expect`, ...).
+public struct StepArguments {
+    public let kind: String
+    public let location: SourceLocation
+    private var pairs: [(key: String, keyLocation: SourceLocation, value: BookNode)]
+    private var consumed: Set<String> = []
+    /// Lets `repeat` parse its nested steps with the same catalog and rules.
+    let nestedParser: (BookNode) throws -> [StepSpec]
+
+    init(kind: String, location: SourceLocation,
+         pairs: [(key: String, keyLocation: SourceLocation, value: BookNode)],
+         nestedParser: @escaping (BookNode) throws -> [StepSpec]) {
+        self.kind = kind
+        self.location = location
+        self.pairs = pairs
+        self.nestedParser = nestedParser
+    }
+
+    public mutating func required<T: ArgumentValue>(_ key: String, _: T.Type = T.self) throws -> Arg<T> {
+        guard let arg: Arg<T> = try optional(key) else {
+            throw LabError(location, "step kind '\(kind)' needs '\(key)' (\(T.typeName))")
+        }
+        return arg
+    }
+
+    public mutating func optional<T: ArgumentValue>(_ key: String, _: T.Type = T.self) throws -> Arg<T>? {
+        consumed.insert(key)
+        guard let node = pairs.first(where: { $0.key == key })?.value else { return nil }
+        if !TemplateScanner.containsReference(node), T.convert(node.value) == nil {
+            throw LabError(node.location, "'\(key)' must be a \(T.typeName), found \(node.typeName) \(node.value.jsonString.prefix(60))")
+        }
+        try TemplateScanner.check(node)
+        return Arg(node: node, name: key)
+    }
+
+    /// A raw node, for kinds that read structure themselves.
+    public mutating func node(_ key: String) -> BookNode? {
+        consumed.insert(key)
+        return pairs.first { $0.key == key }?.value
+    }
+
+    /// Nested steps under `key`, parsed with the book's catalog.
+    public mutating func steps(_ key: String) throws -> [StepSpec] {
+        guard let node = node(key) else { throw LabError(location, "step kind '\(kind)' needs '\(key)' (a list of steps)") }
+        return try nestedParser(node)
+    }
+
+    /// After a failed decode: fails on an unread key that looks like a misspelling of a read one.
+    func reportTypos() throws {
+        for pair in pairs where !consumed.contains(pair.key) {
+            if let near = nearestName(to: pair.key, in: consumed.sorted()), near != pair.key {
+                throw LabError(pair.keyLocation, "unknown key '\(pair.key)' (did you mean '\(near)'?)")
+            }
+        }
+    }
+
+    /// Fails on the first key nobody read, suggesting the nearest one that was.
+    func finish() throws {
+        for pair in pairs where !consumed.contains(pair.key) {
+            throw LabError.unknown("key", pair.key, at: pair.keyLocation,
+                                   known: (consumed.union(StepParser.commonKeys)).sorted())
+        }
+    }
+}
+
+enum TemplateScanner {
+    static func containsReference(_ node: BookNode) -> Bool {
+        switch node.content {
+        case let .scalar(v): return v.string?.contains("${") ?? false
+        case let .list(items): return items.contains(where: containsReference)
+        case let .mapping(pairs): return pairs.contains { containsReference($0.value) }
+        }
+    }
+
+    /// All references in a node, each parsed (a malformed one is a located error).
+    static func references(in node: BookNode) throws -> [Reference] {
+        switch node.content {
+        case let .scalar(v):
+            guard let s = v.string, s.contains("${") else { return [] }
+            do { return try TemplateString(parsing: s).references } catch let error as PathError {
+                throw LabError(node.location, "bad reference: \(error)")
+            }
+        case let .list(items): return try items.flatMap(references(in:))
+        case let .mapping(pairs): return try pairs.flatMap { try references(in: $0.value) }
+        }
+    }
+
+    static func check(_ node: BookNode) throws { _ = try references(in: node) }
+}

@@ -1,0 +1,94 @@
+// What a running step can use: its resolved arguments, the book's folders, the shared
+// services (handlers, emulated cloud), and the handout it writes into.
+import Foundation
+
+/// Something a step shows in the handout besides its output.
+public enum HandoutBlock: Sendable {
+    /// A fenced code block (`language` is the Markdown info string: json, text, yaml...).
+    case code(String, language: String, caption: String?)
+    case text(String)
+    /// A PNG written next to the handout.
+    case figure(file: String, caption: String)
+    case table(header: [String], rows: [[String]])
+}
+
+public final class StepContext: @unchecked Sendable {
+    public let session: RunSession
+    public let stepID: String
+    var scope: Scope
+    private(set) var blocks: [HandoutBlock] = []
+    private(set) var inputs = LabObject()
+    /// Progress within the step (`repeat`): done, total.
+    var onProgress: ((Int, Int) -> Void)?
+
+    init(session: RunSession, stepID: String, scope: Scope) {
+        self.session = session
+        self.stepID = stepID
+        self.scope = scope
+    }
+
+    public var language: Language { session.options.language }
+
+    /// The argument's value with references resolved and its type checked.
+    public func resolve<T: ArgumentValue>(_ arg: Arg<T>) throws -> T {
+        let value = try scope.resolve(arg.node)
+        guard let typed = T.convert(value) else {
+            throw LabError(arg.location, "'\(arg.name)' must be a \(T.typeName); it resolved to \(value.typeName) \(value.jsonString.prefix(80))")
+        }
+        inputs[arg.name] = value
+        return typed
+    }
+
+    public func resolve<T: ArgumentValue>(_ arg: Arg<T>?, default fallback: T) throws -> T {
+        guard let arg else { return fallback }
+        return try resolve(arg)
+    }
+
+    public func resolveValue(_ node: BookNode) throws -> LabValue { try scope.resolve(node) }
+
+    /// A path written in the book: relative paths resolve against the book's folder.
+    public func bookFile(_ path: String) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : session.book.directory.appendingPathComponent(path)
+    }
+
+    /// Writes a PNG beside the handout and shows it; returns the file name.
+    @discardableResult
+    public func addFigure(png: Data, name: String, caption: String) throws -> String {
+        let file = "\(stepID)-\(name).png"
+        try session.writeOutput(png, named: file)
+        blocks.append(.figure(file: file, caption: caption))
+        return file
+    }
+
+    public func show(_ block: HandoutBlock) { blocks.append(block) }
+
+    /// Records which weights a model used, for the handout's footer.
+    public func noteWeights(model: String, source: String, isFixture: Bool) {
+        session.noteWeights(WeightsNote(model: model, source: source, isFixture: isFixture))
+    }
+
+    public func reportProgress(done: Int, total: Int) { onProgress?(done, total) }
+
+    /// Runs nested steps with `item`/`index` bound; returns their outputs by id.
+    public func runNested(_ steps: [StepSpec], item: LabValue?, index: Int) async throws -> LabObject {
+        var inner = scope
+        inner.item = item
+        inner.index = index
+        var outputs = LabObject()
+        for spec in steps {
+            let record = await session.execute(spec, scope: inner, nested: true)
+            if let failure = record.failure { throw LabError(spec.location, "step '\(spec.id)' (iteration \(index)): \(failure)") }
+            if let output = record.output {
+                inner.outputs[spec.id] = output
+                outputs[spec.id] = output
+            }
+        }
+        return outputs
+    }
+}
+
+public struct WeightsNote: Sendable, Hashable {
+    public var model: String
+    public var source: String
+    public var isFixture: Bool
+}

@@ -1,0 +1,148 @@
+// The handout: output/<lab-id>/README.md, Korean by default. Prose, the inputs as a
+// reader needs them, outputs (long ones cut, the full one saved beside), figures and
+// times for every step; a footer naming the weights each model used.
+import Foundation
+
+struct HandoutWriter {
+    let session: RunSession
+    let records: [StepRecord]
+    static let maxOutputLines = 40
+
+    private var language: Language { session.options.language }
+    private func t(_ ko: String, _ en: String) -> String { language == .ko ? ko : en }
+
+    func write() throws {
+        var md = header()
+        md += tableOfContents()
+        for (number, record) in records.enumerated() {
+            md += try section(record, number: number + 1)
+        }
+        md += footer()
+        try session.writeOutput(Data(md.utf8), named: "README.md")
+    }
+
+    private func header() -> String {
+        let book = session.book
+        var md = "# \(book.title.text(language) ?? book.id)\n\n"
+        if let intro = book.intro?.text(language) { md += intro.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n" }
+        md += "> " + t("이 문서는 `labbook run \(relativeBookPath)`이 실행하면서 만든 핸드아웃입니다. 모든 값은 이 실행이 계산했습니다.",
+                       "This handout was written by `labbook run \(relativeBookPath)` as it ran; every value in it was computed by that run.") + "\n\n"
+        let parameters = session.book.parameters
+        if !parameters.isEmpty {
+            md += "| \(t("매개변수", "parameter")) | \(t("값", "value")) | \(t("설명", "description")) |\n|---|---|---|\n"
+            for p in parameters {
+                let value = session.parameters[p.name]?.displayString ?? ""
+                md += "| `\(p.name)` | `\(cell(value))` | \(cell(p.description?.text(language) ?? "")) |\n"
+            }
+            md += "\n"
+        }
+        return md
+    }
+
+    private var relativeBookPath: String {
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        let path = session.book.file.standardizedFileURL.path
+        return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
+    }
+
+    private func tableOfContents() -> String {
+        var md = "## \(t("목차", "Contents"))\n\n"
+        for (number, record) in records.enumerated() {
+            md += "\(number + 1). [\(heading(record))](#\(anchor(record)))\n"
+        }
+        return md + "\n"
+    }
+
+    private func heading(_ record: StepRecord) -> String {
+        record.spec.title?.text(language) ?? record.spec.id
+    }
+
+    private func anchor(_ record: StepRecord) -> String { "step-\(record.spec.id)" }
+
+    private func section(_ record: StepRecord, number: Int) throws -> String {
+        var md = "<a id=\"\(anchor(record))\"></a>\n## \(number). \(heading(record))\n\n"
+        if let text = record.spec.text?.text(language) { md += text.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n" }
+        if record.spec.kind == ProseStep.kind { return md }
+        if !record.inputs.isEmpty {
+            md += "**\(t("입력", "Inputs"))** (`\(record.spec.kind)`)\n\n```json\n\(LabValue.object(record.inputs).prettyJSON)\n```\n\n"
+        }
+        for block in record.blocks { md += render(block) }
+        if let output = record.output, output != .null, output != .object(LabObject()) {
+            md += try outputBlock(output, record: record)
+        }
+        switch record.status {
+        case .passed: break
+        case .failed: md += "> ❌ **\(t("실패", "Failed"))**: \(record.failure ?? "")\n\n"
+        case .skipped: md += "> ⏭ \(t("건너뜀: 앞 단계가 실패했습니다.", "Skipped: an earlier step failed."))\n\n"
+        }
+        if !record.spec.expectations.isEmpty, record.status == .passed {
+            md += "✅ \(t("기대 조건 \(record.spec.expectations.count)개 충족", "\(record.spec.expectations.count) expectation(s) met"))  \n"
+        }
+        md += "⏱ \(t("실행 시간", "Time")) \(Terminal.seconds(record.wallSeconds))"
+        if record.simulatedSeconds > 0.0005 { md += " · \(t("시뮬레이션 시간", "simulated")) \(Terminal.seconds(record.simulatedSeconds))" }
+        return md + "\n\n"
+    }
+
+    private func outputBlock(_ output: LabValue, record: StepRecord) throws -> String {
+        let json = output.prettyJSON
+        let lines = json.split(separator: "\n", omittingEmptySubsequences: false)
+        var md = "**\(t("출력", "Output"))**\n\n```json\n"
+        if lines.count > Self.maxOutputLines {
+            let file = "\(record.spec.id).output.json"
+            try session.writeOutput(Data(json.utf8), named: file)
+            md += lines.prefix(Self.maxOutputLines - 10).joined(separator: "\n") + "\n…\n```\n\n"
+            md += t("출력이 길어 앞부분만 보입니다 (\(lines.count)줄). 전체: [\(file)](\(file))",
+                    "Output cut to its first lines (\(lines.count) in all). Full output: [\(file)](\(file))") + "\n\n"
+        } else {
+            md += json + "\n```\n\n"
+        }
+        return md
+    }
+
+    private func render(_ block: HandoutBlock) -> String {
+        switch block {
+        case let .code(text, language, caption):
+            return (caption.map { "*\($0)*\n\n" } ?? "") + "```\(language)\n\(text.hasSuffix("\n") ? String(text.dropLast()) : text)\n```\n\n"
+        case let .text(text):
+            return text + "\n\n"
+        case let .figure(file, caption):
+            return "![\(caption)](\(file))\n\n*\(caption)*\n\n"
+        case let .table(header, rows):
+            var md = "| " + header.map(cell).joined(separator: " | ") + " |\n"
+            md += "|" + String(repeating: "---|", count: header.count) + "\n"
+            for row in rows { md += "| " + row.map(cell).joined(separator: " | ") + " |\n" }
+            return md + "\n"
+        }
+    }
+
+    private func cell(_ s: String) -> String {
+        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+
+    private func footer() -> String {
+        var md = "---\n\n## \(t("실행 요약", "Run summary"))\n\n"
+        md += "| \(t("단계", "step")) | \(t("종류", "kind")) | \(t("결과", "status")) | \(t("실행 시간", "wall")) | \(t("시뮬레이션 시간", "simulated")) |\n|---|---|---|---|---|\n"
+        for r in records {
+            let status = switch r.status {
+            case .passed: "✅"
+            case .failed: "❌"
+            case .skipped: "⏭"
+            }
+            md += "| \(r.spec.id) | `\(r.spec.kind)` | \(status) | \(Terminal.seconds(r.wallSeconds)) | \(r.simulatedSeconds > 0.0005 ? Terminal.seconds(r.simulatedSeconds) : "-") |\n"
+        }
+        md += "\n## \(t("사용한 모델 가중치", "Model weights used"))\n\n"
+        let weights = session.weightsUsed
+        if weights.isEmpty {
+            md += t("이 실습은 학습된 모델을 쓰지 않았습니다.", "This lab used no trained model.") + "\n"
+        } else {
+            md += "| \(t("모델", "model")) | \(t("가중치", "weights")) | \(t("종류", "kind")) |\n|---|---|---|\n"
+            for w in weights {
+                let kind = w.isFixture
+                    ? t("테스트용 픽스처 (프로젝트가 만든 작은 무작위 가중치: 점수에 의미 없음)", "test fixture (small random weights made by the project: scores carry no meaning)")
+                    : t("사전 학습 가중치", "pretrained weights")
+                md += "| \(w.model) | `\(w.source)` | \(kind) |\n"
+            }
+        }
+        return md
+    }
+}

@@ -1,0 +1,79 @@
+// `kind: read-file` — shows a sample file as the notebooks' `!cat` does, and parses it
+// so later steps can use its content.
+//
+//   - kind: read-file
+//     id: sample
+//     path: samples/nsmc.jsonl      # relative to the book's folder
+//     format: jsonlines             # text | json | jsonlines | bytes (default: from the extension)
+//
+// Output: {path, bytes, lines?, text? (text), value? (json), records? (jsonlines)}
+import Foundation
+
+struct ReadFileStep: LabStep {
+    static let kind = "read-file"
+    static let summary = "Shows a file (text, JSON, JSON Lines) in the handout and parses it for later steps."
+    static let formats = ["text", "json", "jsonlines", "bytes"]
+    static let maxBytes = 64 << 20
+
+    let path: Arg<String>
+    let format: Arg<String>?
+
+    init(arguments: inout StepArguments) throws {
+        path = try arguments.required("path")
+        format = try arguments.optional("format")
+        if let f = format?.literal, !Self.formats.contains(f) {
+            throw LabError.unknown("format", f, at: format!.location, known: Self.formats)
+        }
+    }
+
+    func run(in context: StepContext) async throws -> LabValue {
+        let written = try context.resolve(path)
+        let url = context.bookFile(written)
+        let data: Data
+        do {
+            let size = (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+            guard size <= Self.maxBytes else { throw LabError(path.location, "\(written) is \(size) bytes; read-file shows files up to 64 MiB") }
+            data = try Data(contentsOf: url)
+        } catch let error as LabError { throw error } catch {
+            throw LabError(path.location, "cannot read \(url.path): no such file or not readable")
+        }
+        let chosen = try context.resolve(format, default: Self.defaultFormat(for: written))
+        guard Self.formats.contains(chosen) else { throw LabError.unknown("format", chosen, at: format!.location, known: Self.formats) }
+        var output = LabObject([("path", .string(written)), ("bytes", .int(data.count))])
+        if chosen == "bytes" {
+            context.show(.code("\(data.count) bytes", language: "text", caption: written))
+            return .object(output)
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw LabError(path.location, "\(written) is not UTF-8 text; use format: bytes") }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        output["lines"] = .int(text.hasSuffix("\n") ? lines.count - 1 : lines.count)
+        context.show(.code(String(text.prefix(8000)), language: chosen == "text" ? "text" : "json", caption: "$ cat \(written)"))
+        switch chosen {
+        case "text": output["text"] = .string(text)
+        case "json": output["value"] = try parse(data, what: written)
+        case "jsonlines":
+            var records: [LabValue] = []
+            for (number, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                records.append(try parse(Data(line.utf8), what: "\(written) line \(number + 1)"))
+            }
+            output["records"] = .list(records)
+        default: break
+        }
+        return .object(output)
+    }
+
+    private func parse(_ data: Data, what: String) throws -> LabValue {
+        do { return try LabValue(json: data) } catch let error as JSONParseError {
+            throw LabError(path.location, "\(what): \(error)")
+        }
+    }
+
+    static func defaultFormat(for path: String) -> String {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "json": "json"
+        case "jsonl", "jsonlines", "ndjson": "jsonlines"
+        case "txt", "md", "yaml", "yml", "csv", "names", "cfg", "": "text"
+        default: "bytes"
+        }
+    }
+}

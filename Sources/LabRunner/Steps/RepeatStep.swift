@@ -1,0 +1,89 @@
+// `kind: repeat` — runs nested steps N times or once per item of a list, collecting each
+// iteration's outputs and timings: the notebooks' request bursts and latency loops.
+//
+//   - kind: repeat
+//     id: burst
+//     times: 100            # or: over: [a, b, c] / over: ${steps.x.items}
+//     steps: [...]          # see ${index} and ${item}
+//
+// Output: {count, items: [{index, item?, seconds, <step-id>: output...}], seconds: [...],
+//          total_seconds, stats: {min, mean, p50, p90, max}}
+import Foundation
+
+struct RepeatStep: LabStep {
+    static let kind = "repeat"
+    static let summary = "Runs nested steps N times (times:) or over a list (over:), collecting outputs and timings."
+    static let maxIterations = 100_000
+
+    let times: Arg<Int>?
+    let over: Arg<[LabValue]>?
+    let steps: [StepSpec]
+
+    var children: [StepSpec] { steps }
+
+    init(arguments: inout StepArguments) throws {
+        times = try arguments.optional("times")
+        over = try arguments.optional("over")
+        guard (times == nil) != (over == nil) else {
+            throw LabError(arguments.location, "'repeat' takes exactly one of 'times' (a count) or 'over' (a list)")
+        }
+        if let n = times?.literal, !(0...Self.maxIterations).contains(n) {
+            throw LabError(times!.location, "'times' must be between 0 and \(Self.maxIterations); found \(n)")
+        }
+        steps = try arguments.steps("steps")
+        guard !steps.isEmpty else { throw LabError(arguments.location, "'repeat' needs at least one nested step") }
+    }
+
+    func run(in context: StepContext) async throws -> LabValue {
+        let items: [LabValue?]
+        if let times {
+            let n = try context.resolve(times)
+            guard (0...Self.maxIterations).contains(n) else {
+                throw LabError(times.location, "'times' must be between 0 and \(Self.maxIterations); it resolved to \(n)")
+            }
+            items = Array(repeating: nil, count: n)
+        } else {
+            items = try context.resolve(over!).map { $0 }
+        }
+        var collected: [LabValue] = []
+        var durations: [Double] = []
+        for (index, item) in items.enumerated() {
+            try Task.checkCancellation()
+            let start = DispatchTime.now()
+            let outputs = try await context.runNested(steps, item: item, index: index)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            durations.append(seconds)
+            var entry = LabObject([("index", .int(index))])
+            if let item { entry["item"] = item }
+            entry["seconds"] = .number(seconds)
+            for key in outputs.keys { entry[key] = outputs[key] }
+            collected.append(.object(entry))
+            context.reportProgress(done: index + 1, total: items.count)
+        }
+        return .object(LabObject([
+            ("count", .int(items.count)),
+            ("total_seconds", .number(durations.reduce(0, +))),
+            ("stats", Statistics.summary(durations)),
+            ("seconds", .list(durations.map(LabValue.number))),
+            ("items", .list(collected)),
+        ]))
+    }
+}
+
+enum Statistics {
+    /// min, mean, p50, p90 and max of `values` (nearest-rank percentiles).
+    static func summary(_ values: [Double]) -> LabValue {
+        guard !values.isEmpty else { return .object(LabObject()) }
+        let sorted = values.sorted()
+        func percentile(_ p: Double) -> Double {
+            sorted[min(sorted.count - 1, max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1))]
+        }
+        return .object(LabObject([
+            ("min", .number(sorted[0])),
+            ("mean", .number(values.reduce(0, +) / Double(values.count))),
+            ("p50", .number(percentile(0.5))),
+            ("p90", .number(percentile(0.9))),
+            ("max", .number(sorted[sorted.count - 1])),
+        ]))
+    }
+}

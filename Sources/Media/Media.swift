@@ -1,0 +1,1 @@
+// The Media room: work in progress lands in later commits.

@@ -1,0 +1,1 @@
+// The Models room: work in progress lands in later commits.

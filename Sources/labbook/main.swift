@@ -1,0 +1,127 @@
+// The `labbook` command: parses arguments and hands them to LabRunner.
+import ArgumentParser
+import Foundation
+import LabRunner
+
+@main
+struct Labbook: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "labbook",
+        abstract: "Runs SageMaker hands-on labs written as YAML lab books, offline, and writes their handouts.",
+        subcommands: [Run.self, Validate.self, List.self, Predict.self]
+    )
+}
+
+/// Exit codes: 0 all good, 1 a step or expectation failed, 2 the book or command line is invalid.
+enum Exit {
+    static func invalid(_ error: Error) -> ExitCode {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        return ExitCode(2)
+    }
+}
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run lab books and write their handouts.")
+
+    @Argument(help: "Lab book files or folders of them.") var books: [String]
+    @Option(name: .short, help: "Set a parameter: -p name=value (repeatable).") var p: [String] = []
+    @Option(name: .short, help: "A YAML file of parameter values.") var f: String?
+    @Option(help: "Run only this step (and the steps it refers to).") var only: String?
+    @Option(help: "Start at this step (and run the earlier steps it refers to).") var from: String?
+    @Option(help: "Handout language: ko or en.") var lang: String = "ko"
+    @Option(help: "Where handouts go.") var out: String = "output"
+    @Option(help: "Write a JUnit XML report here.") var junit: String?
+
+    func run() async throws {
+        let engine = LabEngine()
+        do {
+            guard let language = Language(rawValue: lang) else { throw ValidationError("--lang is ko or en, not '\(lang)'") }
+            if only != nil && from != nil { throw ValidationError("--only and --from cannot be used together") }
+            let loaded = try LabEngine.expand(books).map(engine.load)
+            let overrides = try engine.parameterOverrides(assignments: p, file: f.map(URL.init(fileURLWithPath:)), books: loaded)
+            let options = RunOptions(outputRoot: URL(fileURLWithPath: out), language: language, only: only, from: from)
+            let outcome = try await engine.run(loaded, overrides: overrides, options: options,
+                                               junit: junit.map(URL.init(fileURLWithPath:)))
+            if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            throw Exit.invalid(error)
+        }
+    }
+}
+
+struct Validate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Parse and type-check lab books without running them.")
+
+    @Argument(help: "Lab book files or folders of them.") var books: [String]
+
+    func run() async throws {
+        let engine = LabEngine()
+        var failed = false
+        do {
+            for file in try LabEngine.expand(books) {
+                do {
+                    let book = try engine.load(file)
+                    print("ok  \(file.relativePath): \(book.id), \(book.steps.count) steps")
+                } catch {
+                    failed = true
+                    FileHandle.standardError.write(Data("\(error)\n".utf8))
+                }
+            }
+        } catch {
+            throw Exit.invalid(error)
+        }
+        if failed { throw ExitCode(2) }
+    }
+}
+
+struct List: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List a lab book's steps, their kinds and ids.")
+
+    @Argument(help: "A lab book.") var book: String
+
+    func run() async throws {
+        let engine = LabEngine()
+        do {
+            let loaded = try engine.load(URL(fileURLWithPath: book))
+            print("\(loaded.id): \(loaded.title.text(.ko) ?? "")")
+            for p in loaded.parameters {
+                print("  param \(p.name): \(p.type)" + (p.defaultValue.map { " = \($0.displayString)" } ?? ""))
+            }
+            for (n, step) in loaded.steps.enumerated() {
+                print(String(format: "%3d  %-28@ %@", n + 1, step.id as NSString, step.kind as NSString))
+                for child in step.step.children {
+                    print(String(format: "       %-26@ %@", child.id as NSString, child.kind as NSString))
+                }
+            }
+        } catch {
+            throw Exit.invalid(error)
+        }
+    }
+}
+
+struct Predict: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run one inference handler on one input, no endpoint: the notebooks' local test as a command.")
+
+    @Option(help: "The unpacked model folder.") var modelDir: String
+    @Option(help: "The handler's name.") var handler: String
+    @Option(help: "Request content type.") var contentType: String = "application/jsonlines"
+    @Option(help: "Response content type.") var accept: String = "application/jsonlines"
+    @Option(help: "Input file (default: standard input).") var input: String?
+
+    func run() async throws {
+        let engine = LabEngine()
+        do {
+            let body = try input.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+                ?? FileHandle.standardInput.readDataToEndOfFile()
+            let loaded = try engine.handlers.loadModel(handler, from: URL(fileURLWithPath: modelDir))
+            let response = try loaded.invoke(body: body, contentType: contentType, accept: accept)
+            FileHandle.standardOutput.write(response.body)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}

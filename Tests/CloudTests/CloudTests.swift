@@ -1,0 +1,1 @@
+// The CloudTests room: work in progress lands in later commits.

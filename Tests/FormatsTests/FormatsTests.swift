@@ -1,0 +1,1 @@
+// The FormatsTests room: work in progress lands in later commits.

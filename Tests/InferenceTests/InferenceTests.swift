@@ -1,0 +1,1 @@
+// The InferenceTests room: work in progress lands in later commits.

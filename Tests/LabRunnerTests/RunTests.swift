@@ -1,0 +1,127 @@
+import Foundation
+import XCTest
+@testable import LabRunner
+
+final class RunTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("labbook-run-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try Data("{\"text\": [\"좋아요\"]}\n{\"text\": [\"별로\"]}\n".utf8).write(to: dir.appendingPathComponent("sample.jsonl"))
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    func book(_ yaml: String) throws -> LabBook {
+        let file = dir.appendingPathComponent("book.yaml")
+        try Data(yaml.utf8).write(to: file)
+        return try LabEngine().load(file)
+    }
+
+    func run(_ book: LabBook, params: [String] = [], only: String? = nil, language: Language = .ko) async throws -> RunOutcome {
+        let engine = LabEngine()
+        let overrides = try engine.parameterOverrides(assignments: params, file: nil, books: [book])
+        return try await engine.run([book], overrides: overrides,
+                                    options: RunOptions(outputRoot: dir.appendingPathComponent("out"), language: language, only: only),
+                                    progress: .silent, junit: dir.appendingPathComponent("junit.xml"))
+    }
+
+    let loop = """
+    id: loop
+    title: {ko: 반복, en: Loop}
+    params:
+      n: {type: int, default: 3}
+      label: {type: string, default: run}
+    steps:
+      - kind: read-file
+        id: sample
+        path: sample.jsonl
+        expect:
+          - {path: $.records, count: 2}
+      - kind: repeat
+        id: burst
+        times: ${params.n}
+        steps:
+          - kind: read-file
+            id: again
+            path: ${steps.sample.path}
+        expect:
+          - {path: $.count, equals: "${params.n}"}
+          - {path: "$.items[*].index", equals: [0, 1, 2]}
+          - {path: "$.items[2].again.lines", equals: 2}
+    """
+
+    func testRepeatCollectsOutputsAndReferencesResolve() async throws {
+        let outcome = try await run(try book(loop))
+        XCTAssertEqual(outcome.exitCode, 0, outcome.runs[0].records.compactMap(\.failure).joined(separator: "\n"))
+        let handout = try String(contentsOf: dir.appendingPathComponent("out/loop/README.md"), encoding: .utf8)
+        XCTAssertTrue(handout.hasPrefix("# 반복\n"))
+        XCTAssertTrue(handout.contains("## 목차"))
+        XCTAssertTrue(handout.contains("$ cat sample.jsonl"))
+        let junit = try String(contentsOf: dir.appendingPathComponent("junit.xml"), encoding: .utf8)
+        XCTAssertTrue(junit.contains("<testsuite name=\"loop\" tests=\"2\" failures=\"0\""))
+    }
+
+    func testFailedExpectationNamesStepPathExpectedAndActual() async throws {
+        let outcome = try await run(try book(loop), params: ["n=2"])
+        XCTAssertEqual(outcome.exitCode, 1)
+        let failure = try XCTUnwrap(outcome.runs[0].records[1].failure)
+        XCTAssertTrue(failure.contains("step 'burst': $.items[*].index: expected [0,1,2], actual [0,1]"), failure)
+        XCTAssertTrue(failure.contains("$.items[2].again.lines"), failure)
+        let junit = try String(contentsOf: dir.appendingPathComponent("junit.xml"), encoding: .utf8)
+        XCTAssertTrue(junit.contains("<failure message="))
+    }
+
+    func testParametersAreTypeCheckedAndUnknownOnesRejected() throws {
+        let engine = LabEngine()
+        let loaded = try book(loop)
+        XCTAssertThrowsError(try engine.parameterOverrides(assignments: ["m=3"], file: nil, books: [loaded])) {
+            XCTAssertEqual("\($0)", "-p m=3: unknown parameter 'm' (did you mean 'n'?)")
+        }
+        let overrides = try engine.parameterOverrides(assignments: ["n=three"], file: nil, books: [loaded])
+        XCTAssertThrowsError(try engine.parameters(of: loaded, overrides: overrides)) {
+            XCTAssertEqual("\($0)", "-p n=three: parameter 'n' is int; \"three\" is not")
+        }
+        XCTAssertThrowsError(try engine.parameterOverrides(assignments: ["=3"], file: nil, books: [loaded]))
+    }
+
+    func testOnlyRunsTheStepAndWhatItRefersTo() async throws {
+        let outcome = try await run(try book(loop), only: "burst")
+        XCTAssertEqual(outcome.runs[0].records.map(\.spec.id), ["sample", "burst"])
+        let two = try book(loop + "\n  - kind: prose\n    id: tail\n")
+        let tailOnly = try await run(two, only: "tail")
+        XCTAssertEqual(tailOnly.runs[0].records.map(\.spec.id), ["tail"])
+    }
+
+    func testAStepErrorSkipsLaterStepsButNotAlwaysSteps() async throws {
+        let outcome = try await run(try book("""
+        id: fails
+        title: Fails
+        steps:
+          - {kind: read-file, id: missing, path: nope.txt}
+          - {kind: read-file, id: after, path: sample.jsonl}
+          - {kind: read-file, id: cleanup, path: sample.jsonl, always: true}
+        """))
+        XCTAssertEqual(outcome.runs[0].records.map(\.status), [.failed, .skipped, .passed])
+        XCTAssertTrue(outcome.runs[0].records[0].failure?.contains("book.yaml:4:42: cannot read") ?? false,
+                      outcome.runs[0].records[0].failure ?? "")
+    }
+
+    func testEnglishHandoutAndLongOutputsAreCutAndSaved() async throws {
+        let lines = (0..<200).map { "{\"n\": \($0)}" }.joined(separator: "\n")
+        try Data(lines.utf8).write(to: dir.appendingPathComponent("long.jsonl"))
+        let outcome = try await run(try book("""
+        id: long
+        title: {ko: 긴 출력, en: Long output}
+        steps:
+          - {kind: read-file, id: big, path: long.jsonl, expect: [{path: "$.records[199].n", equals: 199}]}
+        """), language: .en)
+        XCTAssertEqual(outcome.exitCode, 0)
+        let handout = try String(contentsOf: dir.appendingPathComponent("out/long/README.md"), encoding: .utf8)
+        XCTAssertTrue(handout.hasPrefix("# Long output"))
+        XCTAssertTrue(handout.contains("[big.output.json](big.output.json)"))
+        let saved = try Data(contentsOf: dir.appendingPathComponent("out/long/big.output.json"))
+        XCTAssertEqual(try LabValue(json: saved)["records"]?.list?.count, 200)
+    }
+}

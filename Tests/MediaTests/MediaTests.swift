@@ -1,0 +1,1 @@
+// The MediaTests room: work in progress lands in later commits.

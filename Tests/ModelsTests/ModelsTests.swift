@@ -1,0 +1,1 @@
+// The ModelsTests room: work in progress lands in later commits.

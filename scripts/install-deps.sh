@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages labbook builds against, if any is missing.
+# Called by `make labs` and `make test`; safe to run again.
+set -euo pipefail
+
+packages=(
+  libdnnl-dev          # oneDNN: matmul, inner product, layer kernels
+  libcairo2-dev        # figures and overlays (anti-aliased lines, text via FreeType)
+  fonts-nanum          # a Hangul font for figures and captions
+  libpng-dev           # PNG decoding and encoding
+  libjpeg62-turbo-dev  # JPEG decoding and encoding
+  zlib1g-dev           # model.tar.gz, deflate in checkpoints
+  pkg-config
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}" >&2
+sudo_cmd=""
+[ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+$sudo_cmd apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
