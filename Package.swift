@@ -26,12 +26,14 @@ let package = Package(
 
         .target(name: "Inference", dependencies: ["CDNNL"]),
         .target(name: "Formats", dependencies: ["Inference", "CZlib"]),
-        .target(name: "Media", dependencies: ["CCairo", "CPNG", "CJPEG"]),
+        .target(name: "CMediaShims", dependencies: ["CPNG", "CJPEG"],
+                linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
+        .target(name: "Media", dependencies: ["CCairo", "CPNG", "CJPEG", "CMediaShims"]),
         .target(name: "Models", dependencies: ["Inference", "Formats", "Serving", "Media"]),
         .target(name: "Serving", dependencies: ["CZlib"]),
         .target(name: "Cloud", dependencies: ["Serving", .product(name: "Logging", package: "swift-log")]),
         .target(name: "LabRunner", dependencies: [
-            "Serving", 
+            "Cloud", "Serving", "Models", "Media",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -1,1 +1,1 @@
-// The CloudTests room: work in progress lands in later commits.
+// Tests for Cloud.

@@ -124,4 +124,22 @@ final class RunTests: XCTestCase {
         let saved = try Data(contentsOf: dir.appendingPathComponent("out/long/big.output.json"))
         XCTAssertEqual(try LabValue(json: saved)["records"]?.list?.count, 200)
     }
+
+    func testATimeoutFailsTheStepWithItsName() async throws {
+        let started = Date()
+        let outcome = try await run(try book("""
+        id: slow
+        title: Slow
+        steps:
+          - kind: repeat
+            id: forever
+            timeout: 0.2
+            times: 100000
+            steps: [{kind: read-file, path: sample.jsonl}]
+        """))
+        XCTAssertEqual(outcome.exitCode, 1)
+        XCTAssertTrue(outcome.runs[0].records[0].failure?.contains("step 'forever' timed out after 0.2 s") ?? false,
+                      outcome.runs[0].records[0].failure ?? "")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5, "the runner must not wait for the step to finish")
+    }
 }

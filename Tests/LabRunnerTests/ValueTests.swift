@@ -26,6 +26,8 @@ final class ValueTests: XCTestCase {
         XCTAssertEqual(try scope.resolve(node("n=${params.n}, ${params.name}")), "n=3, 모델")
         XCTAssertEqual(try scope.resolve(node("cost $5 and $${literal}")), "cost $5 and ${literal}")
         XCTAssertThrowsError(try scope.resolve(node("${steps.b.x}")))
+        XCTAssertEqual(try scope.resolve(node("{\"t\": ${params.name | json}, \"x\": ${steps.a.x|json}}")), "{\"t\": \"모델\", \"x\": [1,2]}")
+        XCTAssertThrowsError(try scope.resolve(node("${params.n | upper}")))
     }
 
     func testJSONParserIsStrictAndExact() throws {

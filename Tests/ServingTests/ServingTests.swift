@@ -1,1 +1,1 @@
-// The ServingTests room: work in progress lands in later commits.
+// Tests for Serving.

@@ -58,6 +58,8 @@ public struct StepSpec: Sendable {
     public var title: Localized?
     public var text: Localized?
     public var expectations: [Expectation]
+    /// The AWS error code this call must fail with (a lab that teaches an error).
+    public var expectedError: String?
     /// Wall-clock seconds the step may take before it fails.
     public var timeout: Double?
     /// Runs even after an earlier step failed (cleanup).

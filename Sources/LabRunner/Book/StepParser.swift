@@ -4,7 +4,7 @@ import Foundation
 
 final class StepParser {
     static let topKeys = ["id", "title", "intro", "params", "steps"]
-    static let commonKeys = ["kind", "id", "title", "text", "expect", "timeout", "always"]
+    static let commonKeys = ["kind", "id", "title", "text", "expect", "expect-error", "timeout", "always"]
 
     private let catalog: StepCatalog
     private var parameterNames: [String] = []
@@ -91,6 +91,13 @@ final class StepParser {
         let expectations = try node["expect"].map(parseExpectations) ?? []
         let timeout = try positiveNumber(node["timeout"], "timeout")
         let always = try flag(node["always"], "always")
+        var expectedError: String?
+        if let errorNode = node["expect-error"] {
+            guard let code = errorNode.scalar?.string, !code.isEmpty else {
+                throw LabError(errorNode.location, "'expect-error' is an AWS error code such as ValidationException")
+            }
+            expectedError = code
+        }
 
         let own = pairs.filter { !Self.commonKeys.contains($0.key) }
         let references = try checkReferences(in: node)
@@ -108,14 +115,14 @@ final class StepParser {
         if explicit { visible.append(id) }
         let childRefs = step.children.reduce(into: Set<String>()) { $0.formUnion($1.references) }
         return StepSpec(kind: kindName, id: id, hasExplicitID: explicit, title: title, text: text,
-                        expectations: expectations, timeout: timeout, always: always, location: node.location,
+                        expectations: expectations, expectedError: expectedError, timeout: timeout, always: always, location: node.location,
                         step: step, references: references.union(childRefs))
     }
 
     private func stepID(_ node: BookNode, kind: String) throws -> (String, Bool) {
         guard let idNode = node["id"] else {
             generatedCount += 1
-            return ("\(kind)-\(generatedCount)", false)
+            return ("step-\(generatedCount)", false)
         }
         guard let id = idNode.scalar?.string, Self.isIdentifier(id) else {
             throw LabError(idNode.location, "a step 'id' is letters, digits, '-' and '_', starting with a letter; found \(idNode.value.jsonString)")
@@ -130,7 +137,7 @@ final class StepParser {
     /// Checks every `${...}` in the step (outside nested steps) against what is in scope.
     private func checkReferences(in node: BookNode) throws -> Set<String> {
         var steps = Set<String>()
-        for pair in node.pairs ?? [] where pair.key != "steps" {
+        for pair in node.pairs ?? [] where !["steps", "text", "title"].contains(pair.key) {  // prose is not interpolated
             for reference in try TemplateScanner.references(in: pair.value) {
                 switch reference.root {
                 case let .param(name) where !parameterNames.contains(name):

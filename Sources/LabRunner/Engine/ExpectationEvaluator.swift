@@ -65,7 +65,7 @@ enum ExpectationEvaluator {
             return got == want ? nil : "expected \(want) items, actual \(got)"
         case let .image(size, reference, tolerance):
             guard let path = actual.string else { return miss("the path of a PNG file") }
-            _ = (path, size, reference, tolerance); throw LabError(.synthetic("image"), "image expectations: not wired yet")
+            return try ImageExpectation.check(path: path, size: size, reference: reference, tolerance: tolerance, context: context)
         }
     }
 

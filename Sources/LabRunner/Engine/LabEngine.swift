@@ -1,6 +1,7 @@
 // The runner's front door, used by the CLI: load and check books, resolve parameters,
 // run books and write their handouts and JUnit report.
 import Foundation
+import Models
 import Serving
 
 public struct RunOutcome: Sendable {
@@ -12,15 +13,40 @@ public struct RunOutcome: Sendable {
 public struct LabEngine: Sendable {
     public var catalog: StepCatalog
     public var handlers: HandlerRegistry
+    /// Small models the project makes, by name (`fixture:<name>` in a book).
+    public var fixtures: [String: URL]
 
     /// The generic step kinds and every room's domain kinds and handlers.
     public init() {
         catalog = StepCatalog()
-        for kind in Self.genericKinds { catalog.register(kind) }
+        for kind in Self.genericKinds + Self.modelKinds + Self.awsKinds { catalog.register(kind) }
         handlers = HandlerRegistry()
+        fixtures = [:]
+        for name in TinyModels.names {
+            if let url = try? offlineModelDirectory(name) { fixtures[name] = url }
+        }
     }
 
-    static let genericKinds: [any LabStep.Type] = [ProseStep.self, RepeatStep.self, ReadFileStep.self]
+    static let genericKinds: [any LabStep.Type] = [ProseStep.self, RepeatStep.self, ReadFileStep.self, FigureStep.self]
+    static let modelKinds: [any LabStep.Type] = [
+        PackageModelStep.self, PredictStep.self,
+        LocalDeployStep.self, LocalInvokeStep.self, LocalPredictStep.self, LocalDeleteStep.self,
+    ]
+    static let awsKinds: [any LabStep.Type] = [
+        CreateBucketStep.self, PutObjectStep.self, GetObjectStep.self, ListObjectsStep.self, DeleteObjectStep.self,
+        ObjectExistsWaitStep.self,
+        CreateModelStep.self, CreateEndpointConfigStep.self, CreateEndpointStep.self, DescribeEndpointStep.self,
+        WaitStep.self, DeleteStep<EndpointResource>.self, DeleteStep<EndpointConfigResource>.self, DeleteStep<ModelResource>.self,
+        InvokeEndpointStep.self, InvokeEndpointAsyncStep.self,
+        CreateRoleStep.self, AttachRolePolicyStep.self, DetachRolePolicyStep.self, DeleteRoleStep.self, GetCallerIdentityStep.self,
+        CreateRepositoryStep.self, SetRepositoryPolicyStep.self, BuildImageStep.self, DeleteRepositoryStep.self,
+        CreateFunctionStep.self, InvokeFunctionStep.self, DeleteFunctionStep.self,
+        CreateTopicStep.self, ListTopicsStep.self, SubscribeStep.self, ConfirmSubscriptionStep.self, TopicDeliveriesStep.self,
+        DeleteTopicStep.self,
+        RegisterScalableTargetStep.self, PutScalingPolicyStep.self, DescribeScalingActivitiesStep.self,
+        DeregisterScalableTargetStep.self,
+        GetMetricStatisticsStep.self, SleepStep.self, SimulateModelLatencyStep.self,
+    ]
 
     // MARK: Loading
 
@@ -120,6 +146,8 @@ public struct LabEngine: Sendable {
             let parameters = try self.parameters(of: book, overrides: overrides)
             let services = try makeServices(for: book, options: options)
             let session = RunSession(book: book, parameters: parameters, options: options, services: services, reporter: reporter)
+            // A handout shows one run: nothing from an earlier one stays beside it.
+            try? FileManager.default.removeItem(at: session.outputDirectory)
             reporter.bookStarted(book)
             let records = await session.run()
             try HandoutWriter(session: session, records: records).write()
@@ -141,6 +169,6 @@ public struct LabEngine: Sendable {
             .appendingPathComponent("labbook-state-\(book.id)-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.removeItem(at: state)
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
-        return LabServices(handlers: handlers, stateDirectory: state)
+        return try LabServices(handlers: handlers, stateDirectory: state, fixtures: fixtures)
     }
 }

@@ -1,19 +1,54 @@
-// The shared machinery steps call: inference handlers by name and the emulated cloud.
-// One instance per `labbook run`, so a book's AWS state lives for the whole book.
+// The shared machinery steps call: inference handlers by name, the emulated cloud,
+// local-mode endpoints and the project's fixture models. One instance per book run,
+// so a book's AWS state lives for the whole book and no longer.
+import Cloud
 import Foundation
 import Serving
 
 public final class LabServices: @unchecked Sendable {
     public let handlers: HandlerRegistry
     public let stateDirectory: URL
-    private let clock: () -> Date
+    public let cloud: CloudEnvironment
+    private let fixtures: [String: URL]
+    private let lock = NSLock()
+    private var localEndpoints: [String: ModelContainer] = [:]
 
-    public init(handlers: HandlerRegistry, stateDirectory: URL, simulatedClock: @escaping () -> Date = { Date(timeIntervalSince1970: 0) }) {
+    public init(handlers: HandlerRegistry, stateDirectory: URL, fixtures: [String: URL]) throws {
         self.handlers = handlers
         self.stateDirectory = stateDirectory
-        self.clock = simulatedClock
+        self.fixtures = fixtures
+        cloud = try CloudEnvironment(stateDirectory: stateDirectory.appendingPathComponent("cloud"), registry: handlers)
     }
 
     /// The simulated time, for the summary's "simulated" column.
-    public func simulatedNow() -> Date { clock() }
+    public func simulatedNow() -> Date { cloud.clock.now }
+
+    var fixtureModelNames: [String] { fixtures.keys.sorted() }
+    func fixtureModel(_ name: String) -> URL? { fixtures[name] }
+
+    func addLocalEndpoint(_ name: String, _ container: ModelContainer, at location: SourceLocation) throws {
+        try lock.withLock {
+            guard localEndpoints[name] == nil else { throw LabError(location, "a local endpoint named '\(name)' is already running") }
+            localEndpoints[name] = container
+        }
+    }
+
+    func localEndpoint(_ name: String, at location: SourceLocation) throws -> ModelContainer {
+        try lock.withLock {
+            guard let container = localEndpoints[name] else {
+                throw LabError.unknown("local endpoint", name, at: location, known: localEndpoints.keys.sorted())
+            }
+            return container
+        }
+    }
+
+    func removeLocalEndpoint(_ name: String, at location: SourceLocation) throws {
+        _ = try localEndpoint(name, at: location)
+        lock.withLock { _ = localEndpoints.removeValue(forKey: name) }
+    }
+}
+
+extension StepContext {
+    /// The book's emulated AWS account.
+    public var cloud: CloudEnvironment { session.services.cloud }
 }

@@ -1,5 +1,6 @@
 // Runs one lab book: steps in order, outputs into scope, expectations checked, a record
 // per step for the progress display, the handout and the JUnit report.
+import Cloud
 import Foundation
 
 public struct RunOptions: Sendable {
@@ -123,6 +124,17 @@ public final class RunSession: @unchecked Sendable {
         var failure: String?
         do {
             output = try await runWithTimeout(spec, context)
+            if let code = spec.expectedError {
+                failure = "\(spec.location): step '\(spec.id)': expected the call to fail with \(code), but it succeeded"
+            }
+        } catch let error as AWSError where spec.expectedError != nil {
+            if error.code == spec.expectedError {
+                output = Self.clientError(error)
+            } else {
+                failure = "\(spec.location): step '\(spec.id)': expected \(spec.expectedError!), got \(error)"
+            }
+        } catch let error as AWSError {
+            failure = "\(spec.location): step '\(spec.id)' (\(spec.kind)): \(error)"
         } catch let error as LabError {
             failure = error.description
         } catch {
@@ -138,19 +150,52 @@ public final class RunSession: @unchecked Sendable {
                           blocks: context.blocks, inputs: context.inputs)
     }
 
+    /// botocore's ClientError.response for an expected failure.
+    static func clientError(_ error: AWSError) -> LabValue {
+        var details = LabObject([("Code", .string(error.code)), ("Message", .string(error.message))])
+        for key in error.fields.keys.sorted() { details[key] = .string(error.fields[key]!) }
+        return .object(LabObject([("Error", .object(details)),
+                                  ("ResponseMetadata", .object(LabObject([("HTTPStatusCode", .int(error.httpStatus))])))]))
+    }
+
+    /// Races the step against its timeout. Step code is mostly synchronous compute that
+    /// cannot be preempted, so on timeout the runner reports and moves on while the
+    /// step's task finishes in the background (it is cancelled, and loops check that).
     private func runWithTimeout(_ spec: StepSpec, _ context: StepContext) async throws -> LabValue {
         guard let timeout = spec.timeout else { return try await spec.step.run(in: context) }
-        return try await withThrowingTaskGroup(of: LabValue?.self) { group in
-            group.addTask { try await spec.step.run(in: context) }
-            group.addTask {
-                try await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
-                return nil
+        let race = Race<LabValue>()
+        return try await withCheckedThrowingContinuation { continuation in
+            race.continuation = continuation
+            let work = Task { race.finish(with: await Result(catching: { try await spec.step.run(in: context) })) }
+            Task {
+                try? await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
+                if race.finish(with: .failure(LabError(spec.location, "step '\(spec.id)' timed out after \(LabValue.format(number: timeout)) s"))) {
+                    work.cancel()
+                }
             }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else {
-                throw LabError(spec.location, "step '\(spec.id)' timed out after \(LabValue.format(number: timeout)) s")
-            }
-            return value
         }
+    }
+
+}
+
+/// Resumes a continuation with whichever result comes first.
+private final class Race<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    var continuation: CheckedContinuation<Value, Error>?
+
+    @discardableResult
+    func finish(with result: Result<Value, Error>) -> Bool {
+        guard let continuation = lock.withLock({ () -> CheckedContinuation<Value, Error>? in
+            defer { self.continuation = nil }
+            return self.continuation
+        }) else { return false }
+        continuation.resume(with: result)
+        return true
+    }
+}
+
+extension Result where Failure == Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }

@@ -25,7 +25,8 @@ struct Scope: Sendable {
         case let .lab(key):
             base = lab[key] ?? .null
         }
-        return try reference.path.lookup(in: base)
+        let value = try reference.path.lookup(in: base)
+        return reference.asJSON ? .string(value.jsonString) : value
     }
 
     /// Resolves every reference inside `node`.

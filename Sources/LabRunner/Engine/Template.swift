@@ -17,12 +17,22 @@ public struct Reference: Sendable, Equatable, CustomStringConvertible {
     public var root: Root
     public var path: ValuePath
     public var text: String
+    /// `${params.review | json}`: the value as JSON text (a string gets its quotes and
+    /// escapes), for splicing a value into a JSON document written as text.
+    public var asJSON = false
 
     public var description: String { "${\(text)}" }
 
     static let labKeys = ["dir", "out", "id"]
 
-    init(parsing text: String) throws {
+    init(parsing written: String) throws {
+        var text = written
+        if let bar = written.firstIndex(of: "|") {
+            let filter = written[written.index(after: bar)...].trimmingCharacters(in: .whitespaces)
+            guard filter == "json" else { throw PathError(written, "has an unknown filter '\(filter)'; the one filter is 'json'") }
+            asJSON = true
+            text = written[..<bar].trimmingCharacters(in: .whitespaces)
+        }
         self.text = text
         let full = try ValuePath(parsing: text)
         guard case let .key(head)? = full.components.first else { throw PathError(text, "must start with a name") }

@@ -1,0 +1,141 @@
+// S3's on-disk layout. Each bucket is a directory under the state directory; each
+// object is a metadata file `<sha256(key)>.json` naming a body file beside it. A write
+// puts the body under a fresh name first and then renames the metadata file into
+// place, so the rename is the commit point: a reader sees the old object or the new
+// one, never half of either, even if the process dies mid-write. Hashing the key gives
+// every object one flat file name however long or odd the key, so no key can reach
+// outside its bucket's directory.
+import Foundation
+
+struct StoredObjectMetadata: Codable, Equatable {
+    var key: String
+    var bodyFile: String
+    var size: Int
+    var eTag: String
+    var contentType: String
+    var lastModified: Date
+    var metadata: [String: String]
+}
+
+struct StoredBucket: Codable {
+    var name: String
+    var creationDate: Date
+}
+
+struct S3Storage {
+    let root: URL
+    private let files = FileManager.default
+
+    init(root: URL) throws {
+        self.root = root
+        try files.createDirectory(at: root, withIntermediateDirectories: true)
+    }
+
+    func bucketDirectory(_ bucket: String) -> URL { root.appendingPathComponent(bucket, isDirectory: true) }
+
+    private func bucketRecord(_ bucket: String) -> URL {
+        bucketDirectory(bucket).appendingPathComponent(".bucket.json")
+    }
+
+    func bucketExists(_ bucket: String) -> Bool { files.fileExists(atPath: bucketRecord(bucket).path) }
+
+    func createBucket(_ record: StoredBucket) throws {
+        try files.createDirectory(at: bucketDirectory(record.name), withIntermediateDirectories: true)
+        try commit(Self.encoder.encode(record), to: bucketRecord(record.name))
+    }
+
+    func buckets() throws -> [StoredBucket] {
+        let names = (try? files.contentsOfDirectory(atPath: root.path)) ?? []
+        return try names.sorted().compactMap { name in
+            guard let data = try? Data(contentsOf: bucketRecord(name)) else { return nil }
+            return try decode(StoredBucket.self, from: data, file: bucketRecord(name))
+        }
+    }
+
+    func deleteBucket(_ bucket: String) throws {
+        try files.removeItem(at: bucketDirectory(bucket))
+    }
+
+    func metadataURL(bucket: String, key: String) -> URL {
+        bucketDirectory(bucket).appendingPathComponent(Digest.sha256Hex(Data(key.utf8)) + ".json")
+    }
+
+    func metadata(bucket: String, key: String) throws -> StoredObjectMetadata? {
+        let url = metadataURL(bucket: bucket, key: key)
+        guard let data = try? Data(contentsOf: url) else { return nil }
+        return try decode(StoredObjectMetadata.self, from: data, file: url)
+    }
+
+    /// Every object's metadata in the bucket, in S3's listing order (UTF-8 byte order of keys).
+    func allMetadata(bucket: String) throws -> [StoredObjectMetadata] {
+        let directory = bucketDirectory(bucket)
+        let names = try files.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
+        return try names.map { name in
+            let url = directory.appendingPathComponent(name)
+            return try decode(StoredObjectMetadata.self, from: Data(contentsOf: url), file: url)
+        }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+    }
+
+    func body(bucket: String, of object: StoredObjectMetadata) throws -> Data {
+        let url = bucketDirectory(bucket).appendingPathComponent(object.bodyFile)
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw AWSError(service: "s3", code: "InternalError", httpStatus: 500,
+                           message: "stored body \(url.path) of '\(object.key)' cannot be read: \(error.localizedDescription)")
+        }
+        guard data.count == object.size else {
+            throw AWSError(service: "s3", code: "InternalError", httpStatus: 500,
+                           message: "stored body \(url.path) holds \(data.count) bytes, metadata says \(object.size)")
+        }
+        return data
+    }
+
+    /// Writes the body, then commits the metadata; removes the body the object replaced.
+    func put(bucket: String, metadata: StoredObjectMetadata, body: Data) throws {
+        let directory = bucketDirectory(bucket)
+        let previous = try self.metadata(bucket: bucket, key: metadata.key)
+        try commit(body, to: directory.appendingPathComponent(metadata.bodyFile))
+        try commit(Self.encoder.encode(metadata), to: metadataURL(bucket: bucket, key: metadata.key))
+        if let previous, previous.bodyFile != metadata.bodyFile {
+            try? files.removeItem(at: directory.appendingPathComponent(previous.bodyFile))
+        }
+    }
+
+    func delete(bucket: String, object: StoredObjectMetadata) throws {
+        try files.removeItem(at: metadataURL(bucket: bucket, key: object.key))
+        try? files.removeItem(at: bucketDirectory(bucket).appendingPathComponent(object.bodyFile))
+    }
+
+    /// Writes to a temporary file in the same directory and renames it over `url`.
+    private func commit(_ data: Data, to url: URL) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".tmp-\(UUID().uuidString)")
+        try data.write(to: temporary)
+        guard rename(temporary.path, url.path) == 0 else {
+            let code = errno
+            try? files.removeItem(at: temporary)
+            throw AWSError(service: "s3", code: "InternalError", httpStatus: 500,
+                           message: "could not rename \(temporary.lastPathComponent) to \(url.path): errno \(code)")
+        }
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, from data: Data, file: URL) throws -> T {
+        do { return try Self.decoder.decode(type, from: data) } catch {
+            throw AWSError(service: "s3", code: "InternalError", httpStatus: 500,
+                           message: "corrupt S3 state file \(file.path): \(error)")
+        }
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .secondsSince1970
+        return encoder
+    }()
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return decoder
+    }()
+}

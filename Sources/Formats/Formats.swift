@@ -1,1 +1,0 @@
-// The Formats room: work in progress lands in later commits.

@@ -1,1 +1,0 @@
-// The Inference room: work in progress lands in later commits.

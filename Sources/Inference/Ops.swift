@@ -1,0 +1,132 @@
+// Transformer ops as small plain functions over tensors (llm.c style): each is testable
+// alone and matches the PyTorch op named beside it.
+import Foundation
+
+/// `torch.nn.functional.linear`: `x[..., in] · weight[out, in]ᵀ + bias[out]`, on oneDNN.
+/// Writes into `output`, reusing its storage when the size is unchanged.
+public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, into output: inout Tensor) throws {
+    guard weight.rank == 2, weight.shape[1] == x.lastDimension else {
+        throw InferenceError.shapeMismatch(op: "linear", expected: "weight [out, \(x.lastDimension)]", found: "\(weight.shape)")
+    }
+    let outFeatures = weight.shape[0]
+    if let bias { try bias.requireShape([outFeatures], op: "linear bias") }
+    output.resize(to: Array(x.shape.dropLast()) + [outFeatures])
+    let rows = x.rowCount
+    try x.storage.withUnsafeBufferPointer { src in
+        try weight.storage.withUnsafeBufferPointer { w in
+            try output.storage.withUnsafeMutableBufferPointer { dst in
+                guard let srcBase = src.baseAddress, let wBase = w.baseAddress, let dstBase = dst.baseAddress else { return }
+                if let bias {
+                    try bias.storage.withUnsafeBufferPointer { b in
+                        try DNNLMatmul.shared.multiply(src: srcBase, rows: rows, inner: x.lastDimension, weights: wBase,
+                                                       columns: outFeatures, weightsTransposed: true,
+                                                       bias: b.baseAddress, dst: dstBase)
+                    }
+                } else {
+                    try DNNLMatmul.shared.multiply(src: srcBase, rows: rows, inner: x.lastDimension, weights: wBase,
+                                                   columns: outFeatures, weightsTransposed: true, bias: nil, dst: dstBase)
+                }
+            }
+        }
+    }
+}
+
+public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
+    var output = Tensor(zeros: [0])
+    try linear(x, weight: weight, bias: bias, into: &output)
+    return output
+}
+
+/// `torch.matmul` of two matrices `a[m, k] · b[k, n]`, on oneDNN.
+public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+    guard a.rank == 2, b.rank == 2, a.shape[1] == b.shape[0] else {
+        throw InferenceError.shapeMismatch(op: "matmul", expected: "[m, k] · [k, n]", found: "\(a.shape) · \(b.shape)")
+    }
+    var output = Tensor(zeros: [a.shape[0], b.shape[1]])
+    try a.storage.withUnsafeBufferPointer { src in
+        try b.storage.withUnsafeBufferPointer { w in
+            try output.storage.withUnsafeMutableBufferPointer { dst in
+                guard let s = src.baseAddress, let wb = w.baseAddress, let d = dst.baseAddress else { return }
+                try DNNLMatmul.shared.multiply(src: s, rows: a.shape[0], inner: a.shape[1], weights: wb, columns: b.shape[1],
+                                               weightsTransposed: false, bias: nil, dst: d)
+            }
+        }
+    }
+    return output
+}
+
+/// `torch.nn.LayerNorm` over the last axis, in place.
+public func layerNorm(_ x: inout Tensor, weight: Tensor, bias: Tensor, eps: Float) throws {
+    let width = x.lastDimension
+    try weight.requireShape([width], op: "layerNorm weight")
+    try bias.requireShape([width], op: "layerNorm bias")
+    guard width > 0 else { return }
+    let rows = x.rowCount
+    x.storage.withUnsafeMutableBufferPointer { data in
+        for r in 0..<rows {
+            let row = UnsafeMutableBufferPointer(rebasing: data[(r * width)..<((r + 1) * width)])
+            var mean: Float = 0
+            for v in row { mean += v }
+            mean /= Float(width)
+            var variance: Float = 0
+            for v in row { variance += (v - mean) * (v - mean) }
+            variance /= Float(width)
+            let inverse = 1 / (variance + eps).squareRoot()
+            for i in 0..<width { row[i] = (row[i] - mean) * inverse * weight.storage[i] + bias.storage[i] }
+        }
+    }
+}
+
+/// `torch.softmax(dim=-1)` over `count` contiguous values at `values`, in place.
+public func softmax(_ values: UnsafeMutablePointer<Float>, count: Int) {
+    guard count > 0 else { return }
+    var maximum = -Float.infinity
+    for i in 0..<count { maximum = max(maximum, values[i]) }
+    var sum: Float = 0
+    for i in 0..<count {
+        values[i] = Foundation.exp(values[i] - maximum)
+        sum += values[i]
+    }
+    for i in 0..<count { values[i] /= sum }
+}
+
+/// Softmax over the last axis of `x`, in place.
+public func softmaxLastAxis(_ x: inout Tensor) {
+    let width = x.lastDimension, rows = x.rowCount
+    x.storage.withUnsafeMutableBufferPointer { data in
+        guard let base = data.baseAddress else { return }
+        for r in 0..<rows { softmax(base + r * width, count: width) }
+    }
+}
+
+/// transformers' "gelu": the exact form `x · Φ(x) = 0.5 x (1 + erf(x / √2))`, in place.
+public func gelu(_ x: inout Tensor) {
+    let inverseRoot2 = Float(1 / 2.0.squareRoot())
+    x.storage.withUnsafeMutableBufferPointer { data in
+        for i in data.indices { data[i] = 0.5 * data[i] * (1 + Foundation.erf(data[i] * inverseRoot2)) }
+    }
+}
+
+/// `a += b` elementwise; both tensors must have the same shape.
+public func add(_ a: inout Tensor, _ b: Tensor) throws {
+    try b.requireShape(a.shape, op: "add")
+    a.storage.withUnsafeMutableBufferPointer { left in
+        b.storage.withUnsafeBufferPointer { right in
+            for i in left.indices { left[i] += right[i] }
+        }
+    }
+}
+
+/// `torch.nn.Embedding`: the rows of `table[vocab, width]` named by `ids`, as `[ids.count, width]`.
+public func embeddingLookup(_ table: Tensor, ids: [Int]) throws -> Tensor {
+    guard table.rank == 2 else {
+        throw InferenceError.shapeMismatch(op: "embedding", expected: "[vocab, width]", found: "\(table.shape)")
+    }
+    let vocab = table.shape[0], width = table.shape[1]
+    var storage = [Float](repeating: 0, count: ids.count * width)
+    for (row, id) in ids.enumerated() {
+        guard id >= 0, id < vocab else { throw InferenceError.indexOutOfRange(op: "embedding", index: id, bound: vocab) }
+        for c in 0..<width { storage[row * width + c] = table.storage[id * width + c] }
+    }
+    return try Tensor(shape: [ids.count, width], storage: storage)
+}

@@ -1,0 +1,84 @@
+// CloudWatch and the simulated clock as steps: read per-minute SageMaker metrics, and
+// let simulated time pass (the notebooks' `time.sleep`, an hour of autoscaling).
+import Cloud
+import Foundation
+
+struct GetMetricStatisticsStep: LabStep {
+    static let kind = "cloudwatch.get_metric_statistics"
+    static let summary = "GetMetricStatistics over the last N simulated minutes; datapoints as lists ready for a figure."
+    let namespace: Arg<String>, metric: Arg<String>, dimensions: Arg<LabValue>?, minutes: Arg<Int>, period: Arg<Int>?, statistic: Arg<String>
+
+    init(arguments: inout StepArguments) throws {
+        namespace = try arguments.required("Namespace")
+        metric = try arguments.required("MetricName")
+        dimensions = try arguments.optional("Dimensions")
+        minutes = try arguments.required("LastMinutes")
+        period = try arguments.optional("Period")
+        statistic = try arguments.required("Statistic")
+    }
+
+    func run(in context: StepContext) async throws -> LabValue {
+        let end = context.cloud.clock.now
+        let start = end.addingTimeInterval(-60 * Double(try context.resolve(minutes)))
+        let statName = try context.resolve(statistic)
+        guard let stat = Statistic(rawValue: statName) else {
+            throw LabError.unknown("Statistic", statName, at: statistic.location, known: Statistic.allCases.map(\.rawValue))
+        }
+        let dims = try dimensions.map { arg in
+            try (context.resolve(arg).list ?? []).enumerated().map { index, value -> MetricDimension in
+                var r = try ShapeReader(value, path: "Dimensions[\(index)]", at: arg.location)
+                let d = MetricDimension(name: try r.string("Name"), value: try r.string("Value"))
+                try r.finish()
+                return d
+            }
+        } ?? []
+        let output = try context.cloud.cloudWatch.getMetricStatistics(
+            namespace: try context.resolve(namespace), metricName: try context.resolve(metric), dimensions: dims,
+            startTime: start, endTime: end, period: try context.resolve(period, default: 60), statistics: [stat])
+        let values: [Double] = output.datapoints.map { p in
+            switch stat {
+            case .average: p.average ?? 0
+            case .sum: p.sum ?? 0
+            case .sampleCount: p.sampleCount ?? 0
+            case .minimum: p.minimum ?? 0
+            case .maximum: p.maximum ?? 0
+            }
+        }
+        let minutesFromStart = output.datapoints.map { $0.timestamp.timeIntervalSince(start) / 60 }
+        return Shape.object([("Label", .string(output.label)), ("Count", .int(values.count)),
+                             ("Minutes", .list(minutesFromStart.map(LabValue.number))), ("Values", .list(values.map(LabValue.number))),
+                             ("Max", values.max().map(LabValue.number))])
+    }
+}
+
+struct SleepStep: LabStep {
+    static let kind = "clock.sleep"
+    static let summary = "Lets simulated time pass (scheduled work — queues, scaling, provisioning — runs on the way)."
+    let seconds: Arg<Double>
+
+    init(arguments: inout StepArguments) throws { seconds = try arguments.required("Seconds") }
+
+    func run(in context: StepContext) async throws -> LabValue {
+        let value = try context.resolve(seconds)
+        guard value >= 0, value <= 7 * 86_400 else { throw LabError(seconds.location, "Seconds must be between 0 and one week") }
+        context.cloud.clock.advance(by: value)
+        return Shape.object([("Now", Shape.date(context.cloud.clock.now))])
+    }
+}
+
+struct SimulateModelLatencyStep: LabStep {
+    static let kind = "sagemaker.simulate_model_latency"
+    static let summary = "Makes an endpoint's model take N simulated seconds per request (a stand-in for a slow model)."
+    let name: Arg<String>, seconds: Arg<Double>
+
+    init(arguments: inout StepArguments) throws {
+        name = try arguments.required("EndpointName")
+        seconds = try arguments.required("Seconds")
+    }
+
+    func run(in context: StepContext) async throws -> LabValue {
+        let endpoint = try context.resolve(name), value = try context.resolve(seconds)
+        try context.cloud.sagemaker.setSimulatedModelLatency(endpointName: endpoint, value)
+        return Shape.object([("EndpointName", .string(endpoint)), ("SimulatedModelLatencySeconds", .number(value))])
+    }
+}

@@ -1,0 +1,151 @@
+// `kind: figure` — a chart from earlier steps' outputs, drawn with Cairo (Media) and
+// saved as a PNG beside the handout.
+//
+//   - kind: figure
+//     id: latency
+//     chart: line                       # line | bar | histogram
+//     caption: {ko: 요청별 지연 시간, en: Latency per request}
+//     x-label: {ko: 요청, en: request}
+//     x-format: minutes                 # x values are seconds, ticks read m:ss
+//     y-label: {ko: 초, en: seconds}
+//     series:                           # line charts
+//       - name: {ko: 지연 시간, en: latency}
+//         x: ${steps.burst.items[*].index}    # optional: 0, 1, 2, ... by default
+//         y: ${steps.burst.seconds}
+//         style: line                   # line | step | points
+//         axis: primary                 # primary | secondary (y2-label)
+//     categories: [...]                 # bar charts: categories and values
+//     values: [...]                     # bar charts, and the samples of a histogram
+//     bins: 20                          # histogram
+//
+// Output: {file, width, height, points}
+import Foundation
+import Media
+
+struct FigureStep: LabStep {
+    static let kind = "figure"
+    static let summary = "Draws a line, bar or histogram chart from earlier outputs into a PNG in the handout."
+    static let charts = ["line", "bar", "histogram"]
+
+    let chart: Arg<String>
+    let caption: Arg<LabValue>
+    let xLabel: Arg<LabValue>?
+    let yLabel: Arg<LabValue>?
+    let y2Label: Arg<LabValue>?
+    let xFormat: Arg<String>?
+    let series: BookNode?
+    let categories: Arg<[String]>?
+    let values: Arg<[Double]>?
+    let bins: Arg<Int>?
+    let width: Arg<Int>?
+    let height: Arg<Int>?
+
+    init(arguments: inout StepArguments) throws {
+        chart = try arguments.required("chart")
+        if let c = chart.literal, !Self.charts.contains(c) { throw LabError.unknown("chart", c, at: chart.location, known: Self.charts) }
+        caption = try arguments.required("caption")
+        xLabel = try arguments.optional("x-label")
+        yLabel = try arguments.optional("y-label")
+        y2Label = try arguments.optional("y2-label")
+        xFormat = try arguments.optional("x-format")
+        series = arguments.node("series")
+        if let series { try TemplateScanner.check(series) }
+        categories = try arguments.optional("categories")
+        values = try arguments.optional("values")
+        bins = try arguments.optional("bins")
+        width = try arguments.optional("width")
+        height = try arguments.optional("height")
+        switch chart.literal {
+        case "line": if series == nil { throw LabError(arguments.location, "a line chart needs 'series'") }
+        case "bar": if categories == nil || values == nil { throw LabError(arguments.location, "a bar chart needs 'categories' and 'values'") }
+        case "histogram": if values == nil { throw LabError(arguments.location, "a histogram needs 'values'") }
+        default: break
+        }
+    }
+
+    func run(in context: StepContext) async throws -> LabValue {
+        let language = context.language
+        let title = Localizer.text(try context.resolve(caption), language)
+        let size = (try context.resolve(width, default: 960), try context.resolve(height, default: 540))
+        guard (200...4000).contains(size.0), (150...4000).contains(size.1) else {
+            throw LabError(width?.location ?? caption.location, "figure size must be 200–4000 × 150–4000 pixels")
+        }
+        let kind = try context.resolve(chart)
+        let png: Data
+        var points = 0
+        switch kind {
+        case "line":
+            let built = try lineSeries(context)
+            points = built.reduce(0) { $0 + $1.points.count }
+            var figure = LineChart(title: title, xLabel: try label(xLabel, context), yLabel: try label(yLabel, context), series: built)
+            figure.secondaryYLabel = try y2Label.map { Localizer.text(try context.resolve($0), language) }
+            if try context.resolve(xFormat, default: "number") == "minutes" { figure.xAxisFormat = .minutes }
+            png = try figure.renderPNG(width: size.0, height: size.1)
+        case "bar":
+            let names = try context.resolve(categories!), numbers = try context.resolve(values!)
+            guard names.count == numbers.count else {
+                throw LabError(values!.location, "a bar chart needs as many values (\(numbers.count)) as categories (\(names.count))")
+            }
+            points = numbers.count
+            png = try BarChart(title: title, xLabel: try label(xLabel, context), yLabel: try label(yLabel, context),
+                               categories: names, values: numbers).renderPNG(width: size.0, height: size.1)
+        case "histogram":
+            let samples = try context.resolve(values!)
+            points = samples.count
+            let binCount = try context.resolve(bins, default: 20)
+            guard (1...500).contains(binCount) else { throw LabError(bins!.location, "bins must be between 1 and 500") }
+            let histogram = try Histogram(values: samples, binCount: binCount)
+            png = try HistogramChart(title: title, xLabel: try label(xLabel, context), yLabel: try label(yLabel, context),
+                                     histogram: histogram).renderPNG(width: size.0, height: size.1)
+        default:
+            throw LabError.unknown("chart", kind, at: chart.location, known: Self.charts)
+        }
+        let file = try context.addFigure(png: png, name: "chart", caption: title)
+        return .object(LabObject([("file", .string(file)), ("width", .int(size.0)), ("height", .int(size.1)), ("points", .int(points))]))
+    }
+
+    private func label(_ arg: Arg<LabValue>?, _ context: StepContext) throws -> String {
+        guard let arg else { return "" }
+        return Localizer.text(try context.resolve(arg), context.language)
+    }
+
+    private func lineSeries(_ context: StepContext) throws -> [ChartSeries] {
+        guard let series, let items = series.items, !items.isEmpty else {
+            throw LabError(series?.location ?? caption.location, "'series' is a list of {name, y, x?, style?, axis?}")
+        }
+        return try items.map { node in
+            guard let pairs = node.pairs else { throw LabError(node.location, "a series is a mapping {name, y, x?, style?, axis?}") }
+            for pair in pairs where !["name", "x", "y", "style", "axis"].contains(pair.key) {
+                throw LabError.unknown("series key", pair.key, at: pair.keyLocation, known: ["name", "x", "y", "style", "axis"])
+            }
+            let name = Localizer.text(try node["name"].map(context.resolveValue) ?? .string(""), context.language)
+            guard let yNode = node["y"], let ys = [Double].convert(try context.resolveValue(yNode)) else {
+                throw LabError(node["y"]?.location ?? node.location, "series '\(name)' needs 'y', a list of numbers")
+            }
+            var xs = ys.indices.map(Double.init)
+            if let xNode = node["x"] {
+                guard let given = [Double].convert(try context.resolveValue(xNode)), given.count == ys.count else {
+                    throw LabError(xNode.location, "series '\(name)': 'x' must be a list of \(ys.count) numbers, like 'y'")
+                }
+                xs = given
+            }
+            let style: ChartStyle = switch try node["style"].map(context.resolveValue)?.string ?? "line" {
+            case "step": .step
+            case "points": .points
+            default: .line
+            }
+            let axis: ChartAxis = try node["axis"].map(context.resolveValue)?.string == "secondary" ? .secondary : .primary
+            return try ChartSeries(name: name, x: xs, y: ys, style: style, axis: axis)
+        }
+    }
+}
+
+/// Text written as a plain string or as {ko, en}.
+enum Localizer {
+    static func text(_ value: LabValue, _ language: Language) -> String {
+        if let object = value.object {
+            return object[language.rawValue]?.displayString ?? object[language == .ko ? "en" : "ko"]?.displayString ?? ""
+        }
+        return value.displayString
+    }
+}

@@ -1,1 +1,0 @@
-// The Media room: work in progress lands in later commits.

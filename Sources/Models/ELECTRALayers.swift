@@ -1,0 +1,82 @@
+// The building blocks ELECTRA's encoder shares with BERT, each loaded by its checkpoint
+// names and run with the Inference ops. Names follow transformers' modeling_electra.py.
+import Formats
+import Inference
+
+struct LinearLayer: Sendable {
+    var weight: Tensor
+    var bias: Tensor
+
+    init(_ vb: WeightLoader, inputs: Int, outputs: Int) throws {
+        weight = try vb.get([outputs, inputs], "weight")
+        bias = try vb.get([outputs], "bias")
+    }
+
+    func callAsFunction(_ x: Tensor, into output: inout Tensor) throws {
+        try linear(x, weight: weight, bias: bias, into: &output)
+    }
+}
+
+struct LayerNormLayer: Sendable {
+    var weight: Tensor
+    var bias: Tensor
+    var eps: Float
+
+    init(_ vb: WeightLoader, width: Int, eps: Float) throws {
+        weight = try vb.get([width], "weight")
+        bias = try vb.get([width], "bias")
+        self.eps = eps
+    }
+
+    func callAsFunction(_ x: inout Tensor) throws {
+        try layerNorm(&x, weight: weight, bias: bias, eps: eps)
+    }
+}
+
+/// Activation buffers for one forward pass. A model keeps a few and reuses them across
+/// calls, and every encoder layer writes into the same ones.
+final class ForwardBuffers: @unchecked Sendable {
+    var query = Tensor(zeros: [0]), key = Tensor(zeros: [0]), value = Tensor(zeros: [0])
+    var attentionOutput = Tensor(zeros: [0]), intermediate = Tensor(zeros: [0]), output = Tensor(zeros: [0])
+}
+
+/// `ElectraLayer`: self-attention, then the feed-forward block, each with a residual
+/// connection and a post-LayerNorm.
+struct ELECTRAEncoderLayer: Sendable {
+    var query: LinearLayer, key: LinearLayer, value: LinearLayer
+    var attentionOutput: LinearLayer, attentionNorm: LayerNormLayer
+    var intermediate: LinearLayer, output: LinearLayer, outputNorm: LayerNormLayer
+    var heads: Int
+
+    init(_ vb: WeightLoader, config: ELECTRAConfig) throws {
+        let hidden = config.hiddenSize
+        let attention = vb.pp("attention")
+        query = try LinearLayer(attention.pp("self").pp("query"), inputs: hidden, outputs: hidden)
+        key = try LinearLayer(attention.pp("self").pp("key"), inputs: hidden, outputs: hidden)
+        value = try LinearLayer(attention.pp("self").pp("value"), inputs: hidden, outputs: hidden)
+        attentionOutput = try LinearLayer(attention.pp("output").pp("dense"), inputs: hidden, outputs: hidden)
+        attentionNorm = try LayerNormLayer(attention.pp("output").pp("LayerNorm"), width: hidden, eps: config.layerNormEps)
+        intermediate = try LinearLayer(vb.pp("intermediate").pp("dense"), inputs: hidden, outputs: config.intermediateSize)
+        output = try LinearLayer(vb.pp("output").pp("dense"), inputs: config.intermediateSize, outputs: hidden)
+        outputNorm = try LayerNormLayer(vb.pp("output").pp("LayerNorm"), width: hidden, eps: config.layerNormEps)
+        heads = config.attentionHeads
+    }
+
+    /// `hidden` is `[batch·sequence, hiddenSize]`; updated in place.
+    func forward(_ hidden: inout Tensor, batch: Int, sequence: Int, mask: [Int], buffers b: ForwardBuffers) throws {
+        try query(hidden, into: &b.query)
+        try key(hidden, into: &b.key)
+        try value(hidden, into: &b.value)
+        let context = try attention(query: b.query, key: b.key, value: b.value, batch: batch, sequence: sequence,
+                                    heads: heads, keyMask: mask)
+        try attentionOutput(context, into: &b.attentionOutput)
+        try add(&b.attentionOutput, hidden)
+        try attentionNorm(&b.attentionOutput)
+        try intermediate(b.attentionOutput, into: &b.intermediate)
+        gelu(&b.intermediate)
+        try output(b.intermediate, into: &b.output)
+        try add(&b.output, b.attentionOutput)
+        try outputNorm(&b.output)
+        swap(&hidden, &b.output)
+    }
+}

@@ -1,0 +1,43 @@
+// A fine-tuned ELECTRA classifier in the labs' model directory layout: `config.json`,
+// `model.pth` or `model.safetensors` (or `pytorch_model.bin`), and `vocab/` with the
+// tokenizer files, as `model_fn` in the labs' inference scripts reads it.
+import Foundation
+import Formats
+import Inference
+
+public struct ELECTRAClassifier: Sendable {
+    public let model: ELECTRAForSequenceClassification
+    public let tokenizer: WordPieceTokenizer
+    public let directory: URL
+    public let weightsFile: URL
+
+    /// Weight files tried in order when the caller names none.
+    public static let weightFileNames = ["model.safetensors", "model.pth", "pytorch_model.bin"]
+
+    public init(directory: URL, weightsFileName: String? = nil) throws {
+        let manager = FileManager.default
+        let config = directory.appendingPathComponent("config.json")
+        guard manager.fileExists(atPath: config.path) else {
+            throw ModelSourceError.notAModelDirectory(directory.path, missing: "config.json")
+        }
+        let names = weightsFileName.map { [$0] } ?? ELECTRAClassifier.weightFileNames
+        guard let weights = names.map({ directory.appendingPathComponent($0) }).first(where: { manager.fileExists(atPath: $0.path) }) else {
+            throw ModelSourceError.notAModelDirectory(directory.path, missing: names.joined(separator: " or "))
+        }
+        let vocab = directory.appendingPathComponent("vocab")
+        let tokenizerFolder = manager.fileExists(atPath: vocab.path) ? vocab : directory
+        self.directory = directory
+        self.weightsFile = weights
+        self.tokenizer = try WordPieceTokenizer(directory: tokenizerFolder)
+        let loader = WeightLoader(tensors: try Checkpoint.read(contentsOf: weights))
+        self.model = try ELECTRAForSequenceClassification(config: try ELECTRAConfig(contentsOf: config), weights: loader,
+                                                          checkpointName: weights.path)
+    }
+
+    /// Logits for one text or pair, encoded as the labs do: padded to `maxLength`,
+    /// truncated, and with no token type ids passed to the model.
+    public func logits(_ text: String, pair: String? = nil, maxLength: Int = 128) throws -> [Float] {
+        let encoding = try tokenizer.encode(text, pair: pair, maxLength: maxLength, padToMaxLength: true)
+        return try model.logits(inputIDs: [encoding.inputIDs], attentionMask: [encoding.attentionMask]).storage
+    }
+}

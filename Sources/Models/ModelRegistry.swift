@@ -1,0 +1,16 @@
+// The handlers this room provides, registered by name into Serving's registry (the
+// analogue of SAGEMAKER_PROGRAM / a Lambda image's CMD).
+import Foundation
+import Serving
+
+/// Registers `nsmc` and `korsts` (SageMaker model handlers, JSON Lines) and the Lambda
+/// function `nsmc-lambda`. Each loads a model directory in the labs' layout.
+public func registerModelHandlers(into registry: inout HandlerRegistry) {
+    registry.register(model: "nsmc", summary: "KoELECTRA NSMC sentiment: {\"text\": [review]} → {\"predicted_label\", \"score\"} (JSON Lines)") {
+        try NSMCHandler(directory: $0)
+    }
+    registry.register(model: "korsts", summary: "KoELECTRA KorSTS similarity: {\"text\": [s1, s2]} → {\"score\"} (JSON Lines)") {
+        try KorSTSHandler(directory: $0)
+    }
+    registry.register(function: "nsmc-lambda") { try NSMCLambdaHandler(imageDirectory: $0) }
+}

@@ -1,1 +1,0 @@
-// The Models room: work in progress lands in later commits.

@@ -1,0 +1,69 @@
+// The tiny ELECTRA models the project makes for its tests and offline runs
+// (fixtures/make_electra_fixtures.py), found in the repository's fixtures/models folder.
+import Foundation
+
+public enum TinyModels {
+    /// Names of the committed fixture models.
+    public static let names = ["nsmc-tiny", "korsts-tiny"]
+
+    /// The repository root: the nearest folder above `start` (or the working directory,
+    /// or this source file) that holds Package.swift and fixtures/models.
+    public static func repositoryRoot(from start: URL? = nil, filePath: String = #filePath) -> URL? {
+        let candidates = [start, URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                          URL(fileURLWithPath: filePath).deletingLastPathComponent()].compactMap { $0 }
+        for candidate in candidates {
+            var folder = candidate.standardizedFileURL
+            while true {
+                let models = folder.appendingPathComponent("fixtures/models").path
+                if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path),
+                   FileManager.default.fileExists(atPath: models) {
+                    return folder
+                }
+                let parent = folder.deletingLastPathComponent()
+                if parent.path == folder.path { break }
+                folder = parent
+            }
+        }
+        return nil
+    }
+
+    /// Tests only: a file under the repository's fixtures folder.
+    public static func fixture(_ relativePath: String) throws -> URL {
+        guard let root = repositoryRoot() else { throw ModelSourceError.noRepository }
+        return root.appendingPathComponent("fixtures").appendingPathComponent(relativePath)
+    }
+}
+
+public enum ModelSourceError: Error, Sendable, Equatable, CustomStringConvertible {
+    case noRepository
+    case unknownTinyModel(String, known: [String])
+    case notAModelDirectory(String, missing: String)
+    case badHubReference(String)
+    case download(url: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .noRepository:
+            return "cannot find the labbook repository (Package.swift with fixtures/models) above the working directory"
+        case let .unknownTinyModel(name, known):
+            return "no tiny model '\(name)'; known: \(known.joined(separator: ", "))"
+        case let .notAModelDirectory(path, missing):
+            return "\(path) is not a model directory: \(missing) is missing"
+        case let .badHubReference(reference):
+            return "'\(reference)' is not hf://<owner>/<repo>[@revision]"
+        case let .download(url, reason):
+            return "download of \(url) failed: \(reason)"
+        }
+    }
+}
+
+/// The folder of a committed tiny model, in the seed's layout (config.json, model.pth,
+/// model.safetensors, vocab/). `nsmc` and `korsts` name `nsmc-tiny` and `korsts-tiny`.
+public func offlineModelDirectory(_ name: String) throws -> URL {
+    let fullName = name.hasSuffix("-tiny") ? name : name + "-tiny"
+    guard TinyModels.names.contains(fullName) else {
+        throw ModelSourceError.unknownTinyModel(name, known: TinyModels.names)
+    }
+    guard let root = TinyModels.repositoryRoot() else { throw ModelSourceError.noRepository }
+    return root.appendingPathComponent("fixtures/models").appendingPathComponent(fullName)
+}

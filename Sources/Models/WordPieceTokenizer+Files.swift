@@ -1,0 +1,192 @@
+// Loading a WordPiece tokenizer from a Hugging Face tokenizer folder: `tokenizer.json`
+// when present, else `vocab.txt` with `tokenizer_config.json` (BertTokenizer's defaults
+// where the config is silent: do_lower_case true, tokenize_chinese_chars true).
+import Foundation
+
+extension WordPieceTokenizer {
+    public init(directory: URL) throws {
+        let fast = directory.appendingPathComponent("tokenizer.json")
+        if FileManager.default.fileExists(atPath: fast.path) {
+            try self.init(tokenizerJSON: try Data(contentsOf: fast), location: fast.path)
+        } else {
+            try self.init(vocabTxt: directory.appendingPathComponent("vocab.txt"),
+                          config: directory.appendingPathComponent("tokenizer_config.json"))
+        }
+    }
+
+    /// A tokenizers `tokenizer.json` with a BertNormalizer and a WordPiece model.
+    public init(tokenizerJSON data: Data, location: String = "tokenizer.json") throws {
+        func fail(_ message: String) -> TokenizerError { TokenizerError(location: location, message: message) }
+        guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+              let model = root["model"] as? [String: Any] else { throw fail("not a tokenizer.json object with a model") }
+        guard model["type"] as? String == "WordPiece", model["vocab"] is [String: Any] else {
+            throw fail("model type \(model["type"] ?? "nil") is not WordPiece")
+        }
+        // Re-read the vocab from the bytes: a Swift dictionary would merge canonically equivalent tokens.
+        var scanner = VocabularyScanner(data: data, location: location)
+        let pairs = try scanner.pairs()
+        var tokens = [String?](repeating: nil, count: pairs.count)
+        for (token, id) in pairs {
+            guard id >= 0, id < tokens.count, tokens[id] == nil else {
+                throw fail("vocab ids must be 0..<\(pairs.count) without repeats; '\(token)' has \(id)")
+            }
+            tokens[id] = token
+        }
+        var options = Options()
+        if let normalizer = root["normalizer"] as? [String: Any] {
+            guard normalizer["type"] as? String == "BertNormalizer" else {
+                throw fail("normalizer \(normalizer["type"] ?? "nil") is not BertNormalizer")
+            }
+            options.cleanText = normalizer["clean_text"] as? Bool ?? true
+            options.tokenizeChineseChars = normalizer["handle_chinese_chars"] as? Bool ?? true
+            options.stripAccents = normalizer["strip_accents"] as? Bool
+            options.lowercase = normalizer["lowercase"] as? Bool ?? true
+        }
+        if let unknown = model["unk_token"] as? String { options.unknownToken = unknown }
+        if let prefix = model["continuing_subword_prefix"] as? String { options.continuingSubwordPrefix = prefix }
+        if let limit = (model["max_input_chars_per_word"] as? NSNumber)?.intValue { options.maxInputCharsPerWord = limit }
+        try self.init(tokens: tokens.compactMap { $0 }, options: options)
+    }
+
+    /// `vocab.txt` (one token a line, the line number its id) and `tokenizer_config.json`.
+    public init(vocabTxt: URL, config: URL) throws {
+        guard let text = try? String(contentsOf: vocabTxt, encoding: .utf8) else {
+            throw TokenizerError(location: vocabTxt.path, message: "cannot read the vocabulary")
+        }
+        var tokens = text.components(separatedBy: "\n")
+        if tokens.last == "" { tokens.removeLast() }
+        var options = Options()
+        options.lowercase = true
+        if let data = try? Data(contentsOf: config) {
+            guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+                throw TokenizerError(location: config.path, message: "not a JSON object")
+            }
+            options.lowercase = object["do_lower_case"] as? Bool ?? true
+            options.stripAccents = object["strip_accents"] as? Bool
+            options.tokenizeChineseChars = object["tokenize_chinese_chars"] as? Bool ?? true
+            for (key, path) in [("unk_token", \Options.unknownToken), ("cls_token", \.classToken), ("sep_token", \.separatorToken),
+                                ("pad_token", \.paddingToken), ("mask_token", \.maskToken)] {
+                if let value = object[key] as? String { options[keyPath: path] = value }
+            }
+        }
+        try self.init(tokens: tokens, options: options)
+    }
+}
+
+/// Reads the `"vocab": {token: id, ...}` object of a tokenizer.json as raw (token, id) pairs.
+struct VocabularyScanner {
+    let bytes: [UInt8]
+    let location: String
+    var position = 0
+
+    init(data: Data, location: String) {
+        bytes = [UInt8](data)
+        self.location = location
+    }
+
+    private func fail(_ message: String) -> TokenizerError {
+        TokenizerError(location: location, message: "\(message) at byte \(position)")
+    }
+
+    mutating func pairs() throws -> [(String, Int)] {
+        let key = Array(#""vocab""#.utf8)
+        var start: Int?
+        var i = 0
+        while i + key.count <= bytes.count {
+            if bytes[i..<(i + key.count)].elementsEqual(key) {
+                position = i + key.count
+                skipSpace()
+                if peek() == UInt8(ascii: ":") {
+                    position += 1
+                    skipSpace()
+                    if peek() == UInt8(ascii: "{") { start = position; break }
+                }
+            }
+            i += 1
+        }
+        guard let start else { throw fail("no vocab object") }
+        position = start + 1
+        var result: [(String, Int)] = []
+        skipSpace()
+        if peek() == UInt8(ascii: "}") { return result }
+        while true {
+            skipSpace()
+            let token = try string()
+            skipSpace()
+            guard peek() == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            position += 1
+            skipSpace()
+            result.append((token, try integer()))
+            skipSpace()
+            if peek() == UInt8(ascii: ",") { position += 1; continue }
+            guard peek() == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
+            return result
+        }
+    }
+
+    private func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }
+
+    private mutating func skipSpace() {
+        while let byte = peek(), byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { position += 1 }
+    }
+
+    private mutating func integer() throws -> Int {
+        var value = 0
+        var digits = 0
+        while let byte = peek(), (0x30...0x39).contains(byte), digits < 12 {
+            value = value * 10 + Int(byte - 0x30)
+            digits += 1
+            position += 1
+        }
+        guard digits > 0 else { throw fail("expected a token id") }
+        return value
+    }
+
+    private mutating func string() throws -> String {
+        guard peek() == UInt8(ascii: "\"") else { throw fail("expected a string") }
+        position += 1
+        var utf8: [UInt8] = []
+        while let byte = peek() {
+            position += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                return String(decoding: utf8, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard let escaped = peek() else { throw fail("unterminated escape") }
+                position += 1
+                switch escaped {
+                case UInt8(ascii: "n"): utf8.append(0x0A)
+                case UInt8(ascii: "t"): utf8.append(0x09)
+                case UInt8(ascii: "r"): utf8.append(0x0D)
+                case UInt8(ascii: "b"): utf8.append(0x08)
+                case UInt8(ascii: "f"): utf8.append(0x0C)
+                case UInt8(ascii: "u"): utf8.append(contentsOf: try unicodeEscape())
+                default: utf8.append(escaped)
+                }
+            default:
+                utf8.append(byte)
+            }
+        }
+        throw fail("unterminated string")
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        guard position + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[position..<(position + 4)], as: UTF8.self), radix: 16) else {
+            throw fail("bad \\u escape")
+        }
+        position += 4
+        return value
+    }
+
+    private mutating func unicodeEscape() throws -> [UInt8] {
+        var value = try hex4()
+        if (0xD800..<0xDC00).contains(value), position + 6 <= bytes.count, bytes[position] == UInt8(ascii: "\\"),
+           bytes[position + 1] == UInt8(ascii: "u") {
+            position += 2
+            let low = try hex4()
+            value = 0x10000 + ((value - 0xD800) << 10) + (low &- 0xDC00)
+        }
+        guard let scalar = Unicode.Scalar(value) else { return Array("\u{FFFD}".utf8) }
+        return Array(String(scalar).utf8)
+    }
+}

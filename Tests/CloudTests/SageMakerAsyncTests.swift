@@ -1,0 +1,132 @@
+// InvokeEndpointAsync: validation (ranges from botocore's sagemaker-runtime/2017-05-13:
+// RequestTTLSeconds 60..21600, InvocationTimeoutSeconds 1..3600; ValidationError 400),
+// the queue with MaxConcurrentInvocationsPerInstance, S3 outputs and SNS notifications.
+import XCTest
+import Serving
+@testable import Cloud
+
+final class SageMakerAsyncTests: XCTestCase {
+    private let successQueue = "arn:aws:sqs:ap-northeast-2:123456789012:success"
+    private let errorQueue = "arn:aws:sqs:ap-northeast-2:123456789012:errors"
+
+    /// An async endpoint with one instance, two slots, and SNS topics with SQS subscribers.
+    private func asyncEndpoint(_ f: SageMakerFixture, handler: String = "echo") throws -> (String, String) {
+        let success = try f.cloud.sns.createTopic(name: "async-success")
+        let failure = try f.cloud.sns.createTopic(name: "async-error")
+        try f.cloud.sns.subscribe(topicArn: success, protocol: "sqs", endpoint: successQueue)
+        try f.cloud.sns.subscribe(topicArn: failure, protocol: "sqs", endpoint: errorQueue)
+        try f.deploy("async", model: CreateModelInput(modelName: "async", primaryContainer: f.container(handler)), async: AsyncInferenceConfig(
+            clientConfig: AsyncInferenceClientConfig(maxConcurrentInvocationsPerInstance: 2),
+            outputConfig: AsyncInferenceOutputConfig(
+                s3OutputPath: "s3://lab-bucket/async-out/", s3FailurePath: "s3://lab-bucket/async-fail",
+                notificationConfig: AsyncInferenceNotificationConfig(successTopic: success, errorTopic: failure))))
+        return (success, failure)
+    }
+
+    private func upload(_ f: SageMakerFixture, _ key: String, _ text: String) throws -> String {
+        try f.cloud.s3.putObject(bucket: SageMakerFixture.bucket, key: key, body: Data(text.utf8), contentType: "video/mp4")
+        return "s3://\(SageMakerFixture.bucket)/\(key)"
+    }
+
+    func testValidationErrors() throws {
+        let f = try SageMakerFixture()
+        _ = try asyncEndpoint(f)
+        try f.deploy("realtime")
+        let input = try upload(f, "in/video.mp4", "frames")
+        let cases: [(String, String, InvokeEndpointAsyncInput)] = [
+            ("missing input", "Could not find the input object at s3://lab-bucket/in/absent.mp4",
+             InvokeEndpointAsyncInput(endpointName: "async", inputLocation: "s3://lab-bucket/in/absent.mp4")),
+            ("input pattern", "at 'inputLocation' failed to satisfy constraint",
+             InvokeEndpointAsyncInput(endpointName: "async", inputLocation: "/local/file.mp4")),
+            ("ttl 59", "Value '59' at 'requestTTLSeconds' failed to satisfy constraint: Member must have value greater than or equal to 60",
+             InvokeEndpointAsyncInput(endpointName: "async", inputLocation: input, requestTTLSeconds: 59)),
+            ("ttl 21601", "Member must have value less than or equal to 21600",
+             InvokeEndpointAsyncInput(endpointName: "async", inputLocation: input, requestTTLSeconds: 21_601)),
+            ("timeout 0", "Value '0' at 'invocationTimeoutSeconds' failed to satisfy constraint: Member must have value greater than or equal to 1",
+             InvokeEndpointAsyncInput(endpointName: "async", inputLocation: input, invocationTimeoutSeconds: 0)),
+            ("timeout 3601", "Member must have value less than or equal to 3600",
+             InvokeEndpointAsyncInput(endpointName: "async", inputLocation: input, invocationTimeoutSeconds: 3601)),
+            ("real-time endpoint", "is not configured for asynchronous inference",
+             InvokeEndpointAsyncInput(endpointName: "realtime", inputLocation: input)),
+            ("missing endpoint", "Endpoint nope of account 123456789012 not found.",
+             InvokeEndpointAsyncInput(endpointName: "nope", inputLocation: input)),
+        ]
+        for (label, message, input) in cases {
+            assertAWSError("ValidationError", 400, message, label) { _ = try f.runtime.invokeEndpointAsync(input) }
+        }
+        assertAWSError("ValidationError", 400, "configured for asynchronous inference; use InvokeEndpointAsync") {
+            _ = try f.runtime.invokeEndpoint(InvokeEndpointInput(endpointName: "async", body: Data()))
+        }
+    }
+
+    func testQueueSlotsOutputsAndNotifications() throws {
+        let f = try SageMakerFixture()
+        _ = try asyncEndpoint(f)
+        try f.sagemaker.setSimulatedModelLatency(endpointName: "async", 30)
+        let input = try upload(f, "in/video.mp4", "frames")
+        let start = f.cloud.clock.now
+        let outputs = try (0..<3).map { _ in
+            try f.runtime.invokeEndpointAsync(InvokeEndpointAsyncInput(endpointName: "async", inputLocation: input))
+        }
+        XCTAssertEqual(outputs[0].outputLocation, "s3://lab-bucket/async-out/\(outputs[0].inferenceId).out")
+        XCTAssertEqual(outputs[0].failureLocation, "s3://lab-bucket/async-fail/\(outputs[0].inferenceId)-error.out")
+        let key = { (o: InvokeEndpointAsyncOutput) in "async-out/\(o.inferenceId).out" }
+        XCTAssertFalse(f.cloud.s3.objectExists(bucket: "lab-bucket", key: key(outputs[0])), "nothing is done at once")
+
+        f.cloud.clock.advance(to: start.addingTimeInterval(30))
+        // Two slots on the one instance: two finish at 30 s, the third waits for a slot.
+        XCTAssertTrue(f.cloud.s3.objectExists(bucket: "lab-bucket", key: key(outputs[0])))
+        XCTAssertTrue(f.cloud.s3.objectExists(bucket: "lab-bucket", key: key(outputs[1])))
+        XCTAssertFalse(f.cloud.s3.objectExists(bucket: "lab-bucket", key: key(outputs[2])))
+        f.cloud.clock.advance(to: start.addingTimeInterval(60))
+        let object = try f.cloud.s3.getObject(bucket: "lab-bucket", key: key(outputs[2]))
+        XCTAssertEqual(String(decoding: object.body, as: UTF8.self), "frames")
+        XCTAssertEqual(object.contentType, "video/mp4")
+
+        let topics = f.cloud.sns.listTopics()
+        let success = try XCTUnwrap(topics.first { $0.hasSuffix(":async-success") })
+        let deliveries = f.cloud.sns.deliveries(topicArn: success).filter { $0.kind == .notification }
+        XCTAssertEqual(deliveries.count, 3)
+        let message = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(deliveries[0].message.utf8)) as? [String: Any])
+        XCTAssertEqual(message["invocationStatus"] as? String, "Completed")
+        XCTAssertEqual(message["eventSource"] as? String, "aws:sagemaker")
+        XCTAssertEqual(message["eventName"] as? String, "InferenceResult")
+        XCTAssertEqual(message["eventVersion"] as? String, "1.0")
+        XCTAssertEqual(message["awsRegion"] as? String, "ap-northeast-2")
+        XCTAssertEqual(message["inferenceId"] as? String, outputs[0].inferenceId)
+        XCTAssertEqual(message["receivedTime"] as? String, "2026-01-01T00:05:00.000Z")
+        XCTAssertEqual(message["eventTime"] as? String, "2026-01-01T00:05:30.000Z")
+        let request = try XCTUnwrap(message["requestParameters"] as? [String: String])
+        XCTAssertEqual(request, ["contentType": "video/mp4", "endpointName": "async", "inputLocation": input])
+        let response = try XCTUnwrap(message["responseParameters"] as? [String: String])
+        XCTAssertEqual(response["outputLocation"], outputs[0].outputLocation)
+        XCTAssertEqual(response["contentType"], "video/mp4")
+    }
+
+    func testFailureGoesToFailurePathAndErrorTopic() throws {
+        let f = try SageMakerFixture()
+        let (_, errorTopic) = try asyncEndpoint(f, handler: "fail")
+        let input = try upload(f, "in/x.json", "{}")
+        let output = try f.runtime.invokeEndpointAsync(InvokeEndpointAsyncInput(endpointName: "async", inputLocation: input))
+        f.cloud.clock.advance(by: 1)
+        let failure = try f.cloud.s3.getObject(bucket: "lab-bucket", key: "async-fail/\(output.inferenceId)-error.out")
+        XCTAssertTrue(String(decoding: failure.body, as: UTF8.self).contains("Received client error (400) from model with message \"expected JSON lines\""))
+        XCTAssertFalse(f.cloud.s3.objectExists(bucket: "lab-bucket", key: "async-out/\(output.inferenceId).out"))
+        let delivery = try XCTUnwrap(f.cloud.sns.deliveries(topicArn: errorTopic).last { $0.kind == .notification })
+        let message = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(delivery.message.utf8)) as? [String: Any])
+        XCTAssertEqual(message["invocationStatus"] as? String, "Failed")
+        XCTAssertNotNil(message["failureReason"] as? String)
+    }
+
+    func testRequestExpiresAfterTTL() throws {
+        let f = try SageMakerFixture()
+        let (_, errorTopic) = try asyncEndpoint(f)
+        try f.sagemaker.setSimulatedModelLatency(endpointName: "async", 100)
+        let input = try upload(f, "in/x", "x")
+        for _ in 0..<2 { _ = try f.runtime.invokeEndpointAsync(InvokeEndpointAsyncInput(endpointName: "async", inputLocation: input)) }
+        let late = try f.runtime.invokeEndpointAsync(InvokeEndpointAsyncInput(endpointName: "async", inputLocation: input, requestTTLSeconds: 60))
+        f.cloud.clock.advance(by: 101)
+        XCTAssertTrue(f.cloud.s3.objectExists(bucket: "lab-bucket", key: "async-fail/\(late.inferenceId)-error.out"))
+        XCTAssertTrue(f.cloud.sns.deliveries(topicArn: errorTopic).contains { $0.message.contains("RequestTTLSeconds") })
+    }
+}

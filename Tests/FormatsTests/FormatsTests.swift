@@ -1,1 +1,0 @@
-// The FormatsTests room: work in progress lands in later commits.

@@ -1,1 +1,0 @@
-// The InferenceTests room: work in progress lands in later commits.

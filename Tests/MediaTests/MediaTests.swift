@@ -1,1 +1,0 @@
-// The MediaTests room: work in progress lands in later commits.

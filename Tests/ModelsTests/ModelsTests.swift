@@ -1,1 +1,0 @@
-// The ModelsTests room: work in progress lands in later commits.

@@ -1,0 +1,81 @@
+// Token ids against goldens made by fixtures/make_electra_fixtures.py with transformers'
+// ElectraTokenizerFast (tokenizers 0.23.3). Tolerance: exact equality.
+import Foundation
+import XCTest
+@testable import Models
+
+final class WordPieceTokenizerTests: XCTestCase {
+    private func tokenizers() throws -> [(String, WordPieceTokenizer)] {
+        let vocab = try offlineModelDirectory("nsmc").appendingPathComponent("vocab")
+        return [
+            ("tokenizer.json", try WordPieceTokenizer(directory: vocab)),
+            ("vocab.txt", try WordPieceTokenizer(vocabTxt: vocab.appendingPathComponent("vocab.txt"),
+                                                 config: vocab.appendingPathComponent("tokenizer_config.json"))),
+        ]
+    }
+
+    func testEveryCorpusLineAndEdgeCaseMatchesTransformers() throws {
+        let cases = try golden("tokenizer.json")["singles"] as? [[String: Any]] ?? []
+        XCTAssertGreaterThan(cases.count, 200)
+        for (source, tokenizer) in try tokenizers() {
+            for item in cases {
+                let text = item["text"] as? String ?? ""
+                let encoding = try tokenizer.encode(text)
+                XCTAssertEqual(encoding.inputIDs, ints(item["ids"]), "\(source): \(text.debugDescription)")
+            }
+        }
+    }
+
+    func testLowercasingVariantStripsAccentsOnlyWhenConfigured() throws {
+        let vocab = try offlineModelDirectory("nsmc").appendingPathComponent("vocab")
+        var tokenizer = try WordPieceTokenizer(directory: vocab)
+        var options = tokenizer.options
+        XCTAssertFalse(options.lowercase, "KoELECTRA v3 settings: do_lower_case false")
+        options.lowercase = true
+        tokenizer = try WordPieceTokenizer(tokens: tokenizer.tokens, options: options)
+        for item in try golden("tokenizer.json")["lowercase_singles"] as? [[String: Any]] ?? [] {
+            let text = item["text"] as? String ?? ""
+            XCTAssertEqual(try tokenizer.encode(text).inputIDs, ints(item["ids"]), text.debugDescription)
+        }
+    }
+
+    func testPairsTruncateLongestFirstAndPad() throws {
+        for (source, tokenizer) in try tokenizers() {
+            for item in try golden("tokenizer.json")["pairs"] as? [[String: Any]] ?? [] {
+                let encoding = try tokenizer.encode(item["a"] as? String ?? "", pair: item["b"] as? String ?? "",
+                                                    maxLength: (item["max_length"] as? Int) ?? 0, padToMaxLength: true)
+                XCTAssertEqual(encoding.inputIDs, ints(item["input_ids"]), "\(source) \(item["a"] ?? "") / \(item["b"] ?? "")")
+                XCTAssertEqual(encoding.tokenTypeIDs, ints(item["token_type_ids"]))
+                XCTAssertEqual(encoding.attentionMask, ints(item["attention_mask"]))
+            }
+        }
+    }
+
+    func testSinglesPadAndTruncateToMaxLength() throws {
+        let tokenizer = try tokenizers()[0].1
+        for item in try golden("tokenizer.json")["padded"] as? [[String: Any]] ?? [] {
+            let encoding = try tokenizer.encode(item["text"] as? String ?? "", maxLength: (item["max_length"] as? Int) ?? 0,
+                                                padToMaxLength: true)
+            XCTAssertEqual(encoding.inputIDs, ints(item["input_ids"]))
+            XCTAssertEqual(encoding.attentionMask, ints(item["attention_mask"]))
+            XCTAssertEqual(encoding.tokenTypeIDs, ints(item["token_type_ids"]))
+        }
+    }
+
+    func testHangulIsNotSplitLikeCJKButHanjaIs() throws {
+        let tokenizer = try tokenizers()[0].1
+        XCTAssertEqual(tokenizer.preTokenize(tokenizer.normalize("한국漢字")).map { String(String.UnicodeScalarView($0)) },
+                       ["한국", "漢", "字"])
+    }
+
+    func testWordsLongerThanTheLimitBecomeUnknown() throws {
+        let tokenizer = try tokenizers()[0].1
+        XCTAssertEqual(tokenizer.tokenize(String(repeating: "가", count: 101)), ["[UNK]"])
+        XCTAssertNotEqual(tokenizer.tokenize(String(repeating: "가", count: 100)), ["[UNK]"])
+    }
+
+    func testMaxLengthTooSmallForSpecialTokensIsAnError() throws {
+        let tokenizer = try tokenizers()[0].1
+        XCTAssertThrowsError(try tokenizer.encode("가", pair: "나", maxLength: 2))
+    }
+}
