@@ -72,7 +72,7 @@ extension SageMaker {
                 throw SageMakerErrors.runtimeValidation(
                     "Endpoint \(endpoint.name) uses direct invocation; InvokeEndpointAsync has no TargetContainerHostname to choose a container.")
             }
-            guard let location = S3Location(input.inputLocation),
+            guard let location = try? S3URI(parsing: input.inputLocation),
                   let head = try? s3.headObject(bucket: location.bucket, key: location.key) else {
                 throw SageMakerErrors.runtimeValidation(
                     "Could not find the input object at \(input.inputLocation). Upload the payload to S3 before calling InvokeEndpointAsync.")
@@ -167,7 +167,7 @@ extension SageMaker {
         var measured: TimeInterval = 0
         let logs = "See the SageMaker Endpoint logs in your account for more information."
         do {
-            guard let location = S3Location(request.inputLocation) else { throw S3LocationError() }
+            let location = try S3URI(parsing: request.inputLocation)
             let body = try s3.getObject(bucket: location.bucket, key: location.key).body
             var response = InvocationResponse(body: body, contentType: request.contentType ?? "application/octet-stream")
             for handler in instance.handlers {
@@ -180,8 +180,8 @@ extension SageMaker {
         } catch let error as HandlerError {
             let kind = error.statusCode >= 500 ? "server" : "client"
             return (.failure("ClientError: Received \(kind) error (\(error.statusCode)) from model with message \"\(error.message)\". \(logs)"), measured)
-        } catch is S3LocationError {
-            return (.failure("ClientError: Failed to download input data from \(request.inputLocation)."), measured)
+        } catch let error as S3URI.ParseError {
+            return (.failure("ClientError: Failed to download input data: \(error)"), measured)
         } catch let error as AWSError where error.service == "s3" {
             return (.failure("ClientError: Failed to download input data from \(request.inputLocation): \(error.message)"), measured)
         } catch {
@@ -221,7 +221,7 @@ extension SageMaker {
 
     private func write(_ body: Data, contentType: String, to uri: String, endpoint: HostedEndpoint) {
         do {
-            guard let location = S3Location(uri) else { throw S3LocationError() }
+            let location = try S3URI(parsing: uri)
             try s3.putObject(bucket: location.bucket, key: location.key, body: body, contentType: contentType)
         } catch {
             endpoint.logs.append("\(clock.now): writing \(uri) failed: \(error)")
@@ -237,5 +237,3 @@ extension SageMaker {
         }
     }
 }
-
-private struct S3LocationError: Error {}

@@ -14,10 +14,6 @@ enum SageMakerErrors {
         AWSError(service: "sagemaker", code: "ValidationException", httpStatus: 400, message: message)
     }
 
-    static func resourceLimitExceeded(_ message: String) -> AWSError {
-        AWSError(service: "sagemaker", code: "ResourceLimitExceeded", httpStatus: 400, message: message)
-    }
-
     static func runtimeValidation(_ message: String) -> AWSError {
         AWSError(service: "sagemaker-runtime", code: "ValidationError", httpStatus: 400, message: message)
     }
@@ -97,26 +93,4 @@ enum SageMakerPatterns {
     static let roleArn = "arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+"
     static let snsTopicArn = "arn:aws[a-z\\-]*:sns:[a-z0-9\\-]*:[0-9]{12}:[a-zA-Z0-9_.-]+"
     static let image = "[\\S]+"
-}
-
-/// Splits `s3://bucket/key` into its parts.
-struct S3Location: Equatable, CustomStringConvertible {
-    var bucket: String
-    var key: String
-
-    init?(_ uri: String) {
-        guard uri.hasPrefix("s3://") else { return nil }
-        let rest = uri.dropFirst(5)
-        guard let slash = rest.firstIndex(of: "/") else { return nil }
-        bucket = String(rest[..<slash])
-        key = String(rest[rest.index(after: slash)...])
-        if bucket.isEmpty || key.isEmpty { return nil }
-    }
-
-    init(bucket: String, key: String) {
-        self.bucket = bucket
-        self.key = key
-    }
-
-    var description: String { "s3://\(bucket)/\(key)" }
 }

@@ -124,7 +124,7 @@ extension SageMaker {
                     + "Please ensure that there is an object located at the URL and that the role passed to "
                     + "CreateModel has permissions to download the object.",
                 log: "download of \(url) failed")
-            guard let location = S3Location(url) else { throw downloadFailure }
+            guard let location = try? S3URI(parsing: url) else { throw downloadFailure }
             let data: Data
             do { data = try s3.getObject(bucket: location.bucket, key: location.key).body } catch {
                 throw ProvisioningFailure(reason: downloadFailure.reason, log: "download of \(url) failed: \(error)")
@@ -145,8 +145,11 @@ extension SageMaker {
             }
         }
         guard registry.modelHandlerNames.contains(program) else {
-            throw pingFailure(container: name, variant: variant,
-                              log: "\(RegistryError.unknownHandler(program, known: registry.modelHandlerNames))")
+            let known = registry.modelHandlerNames
+            let log = program.isEmpty
+                ? "container \(name) has no SAGEMAKER_PROGRAM in its Environment; known handlers: \(known.joined(separator: ", "))"
+                : "\(RegistryError.unknownHandler(program, known: known))"
+            throw pingFailure(container: name, variant: variant, log: log)
         }
         return HostedContainer(name: name, handlerName: program, modelDirectory: directory, image: definition.image)
     }

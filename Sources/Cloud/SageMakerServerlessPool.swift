@@ -32,6 +32,4 @@ final class ServerlessPool {
         inFlight = max(0, inFlight - 1)
         if let instance { idle.append(Worker(instance: instance, lastUsed: now)) }
     }
-
-    var warmWorkers: Int { idle.count }
 }

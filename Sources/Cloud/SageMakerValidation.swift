@@ -60,7 +60,7 @@ enum SageMakerValidation {
                 "Direct inference execution mode requires a ContainerHostname for every container.")
         }
         for container in input.primaryContainer.map({ [$0] }) ?? containers {
-            if let url = container.modelDataUrl, S3Location(url) == nil {
+            if let url = container.modelDataUrl, (try? S3URI(parsing: url))?.key.isEmpty ?? true {
                 throw SageMakerErrors.validation("ModelDataUrl \"\(url)\" is not an s3://bucket/key URL; the emulator reads model artifacts from S3 only.")
             }
         }

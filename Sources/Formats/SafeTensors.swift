@@ -69,22 +69,22 @@ public enum SafeTensors {
     }
 
     private static func entry(_ name: String, _ value: Any, bufferSize: Int, location: String) throws -> TensorInfo {
-        let where_ = "\(location): \(name)"
+        let place = "\(location): \(name)"
         guard let fields = value as? [String: Any], let dtypeName = fields["dtype"] as? String,
               let shapeValues = fields["shape"] as? [Any], let offsetValues = fields["data_offsets"] as? [Any] else {
-            throw CheckpointError(.malformed, where_, "entry needs dtype, shape and data_offsets")
+            throw CheckpointError(.malformed, place, "entry needs dtype, shape and data_offsets")
         }
         guard let type = ElementType(rawValue: dtypeName) else {
-            throw CheckpointError(.unsupported, where_, "dtype \(dtypeName)")
+            throw CheckpointError(.unsupported, place, "dtype \(dtypeName)")
         }
-        let shape = try shapeValues.map { try integer($0, where_, "shape") }
-        let offsets = try offsetValues.map { try integer($0, where_, "data_offsets") }
+        let shape = try shapeValues.map { try integer($0, place, "shape") }
+        let offsets = try offsetValues.map { try integer($0, place, "data_offsets") }
         guard offsets.count == 2, offsets[0] <= offsets[1], offsets[1] <= bufferSize else {
-            throw CheckpointError(.malformed, where_, "data_offsets \(offsets) outside the \(bufferSize)-byte buffer")
+            throw CheckpointError(.malformed, place, "data_offsets \(offsets) outside the \(bufferSize)-byte buffer")
         }
         guard let count = Tensor.elementCount(shape), count <= bufferSize,
               count * type.byteSize == offsets[1] - offsets[0] else {
-            throw CheckpointError(.malformed, where_, "shape \(shape) of \(dtypeName) does not fill data_offsets \(offsets)")
+            throw CheckpointError(.malformed, place, "shape \(shape) of \(dtypeName) does not fill data_offsets \(offsets)")
         }
         return TensorInfo(name: name, elementType: type, shape: shape, begin: offsets[0], end: offsets[1])
     }

@@ -38,14 +38,14 @@ public struct WeightLoader: Sendable {
     public func contains(_ name: String) -> Bool { tensors[fullName(name)] != nil }
 
     /// The tensor `name` with exactly `shape`. A missing key is recorded (all of them are
-    /// reported together by `checkComplete`) and answered with zeros that must never be
-    /// used: the caller finishes construction and then calls `checkComplete`.
+    /// reported together by `checkComplete`) and answered with an empty placeholder that
+    /// must never be used: the caller finishes construction, then calls `checkComplete`.
     public func get(_ shape: [Int], _ name: String) throws -> Tensor {
         let key = fullName(name)
         usage.lock.lock(); defer { usage.lock.unlock() }
         guard let tensor = tensors[key] else {
             usage.missing.append(key)
-            return Tensor(zeros: shape)
+            return Tensor(zeros: [0])
         }
         guard tensor.shape == shape else {
             throw CheckpointError(.shapeMismatch, key, "expected \(shape), found \(tensor.shape)")

@@ -34,11 +34,11 @@ public struct ZipArchive: Sendable {
         guard let entry = entry(named: name) else {
             throw CheckpointError(.malformed, location, "zip entry '\(name)' not found")
         }
-        let where_ = "\(location):\(name)"
+        let place = "\(location):\(name)"
         let start = try data.withUnsafeBytes { raw -> Int in
-            var reader = ByteReader(raw, location: where_, offset: entry.localHeaderOffset)
+            var reader = ByteReader(raw, location: place, offset: entry.localHeaderOffset)
             guard try reader.littleEndian(UInt32.self) == 0x0403_4B50 else {
-                throw CheckpointError(.malformed, where_, "bad local header signature at offset \(entry.localHeaderOffset)")
+                throw CheckpointError(.malformed, place, "bad local header signature at offset \(entry.localHeaderOffset)")
             }
             try reader.skip(22)
             let nameLength = Int(try reader.littleEndian(UInt16.self))
@@ -52,11 +52,11 @@ public struct ZipArchive: Sendable {
         switch entry.method {
         case 0:
             guard entry.compressedSize == entry.uncompressedSize else {
-                throw CheckpointError(.malformed, where_, "stored entry sizes differ (\(entry.compressedSize) vs \(entry.uncompressedSize))")
+                throw CheckpointError(.malformed, place, "stored entry sizes differ (\(entry.compressedSize) vs \(entry.uncompressedSize))")
             }
             bytes = stored
-        case 8: bytes = try inflateRaw(stored, expectedSize: entry.uncompressedSize, location: where_)
-        default: throw CheckpointError(.unsupported, where_, "compression method \(entry.method) (only stored and deflate)")
+        case 8: bytes = try inflateRaw(stored, expectedSize: entry.uncompressedSize, location: place)
+        default: throw CheckpointError(.unsupported, place, "compression method \(entry.method) (only stored and deflate)")
         }
         let crc = bytes.withUnsafeBytes { raw -> UInt32 in
             guard let base = raw.bindMemory(to: UInt8.self).baseAddress else { return 0 }
@@ -70,7 +70,7 @@ public struct ZipArchive: Sendable {
             return UInt32(truncatingIfNeeded: crc)
         }
         guard crc == entry.crc32 else {
-            throw CheckpointError(.malformed, where_, "CRC-32 mismatch: stored \(String(entry.crc32, radix: 16)), computed \(String(crc, radix: 16))")
+            throw CheckpointError(.malformed, place, "CRC-32 mismatch: stored \(String(entry.crc32, radix: 16)), computed \(String(crc, radix: 16))")
         }
         return bytes
     }

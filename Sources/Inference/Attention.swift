@@ -1,5 +1,6 @@
 // Scaled dot-product self-attention with a key padding mask, as BERT/ELECTRA's
 // `ElectraSelfAttention`: scores = QKᵀ/√d + (1 − mask)·min(float32), softmax, times V.
+// Both products run on oneDNN, reading each head's columns in place through strides.
 
 /// Multi-head attention over packed projections. `query`, `key`, `value` are
 /// `[batch·sequence, heads·headSize]` (the layout Linear produces); `keyMask` holds
@@ -18,32 +19,38 @@ public func attention(query: Tensor, key: Tensor, value: Tensor, batch: Int, seq
     guard keyMask.count == batch * sequence else {
         throw InferenceError.shapeMismatch(op: "attention mask", expected: "\(batch * sequence) entries", found: "\(keyMask.count)")
     }
+    var context = Tensor(zeros: expected)
+    guard batch > 0, sequence > 0 else { return context }
     let headSize = width / heads
     let scale = 1 / Float(headSize).squareRoot()
-    var context = Tensor(zeros: expected)
-    var scores = [Float](repeating: 0, count: sequence)
-    query.storage.withUnsafeBufferPointer { q in
-        key.storage.withUnsafeBufferPointer { k in
-            value.storage.withUnsafeBufferPointer { v in
-                context.storage.withUnsafeMutableBufferPointer { out in
-                    for b in 0..<batch {
-                        for h in 0..<heads {
-                            let column = h * headSize
-                            for i in 0..<sequence {
-                                let qRow = (b * sequence + i) * width + column
-                                for j in 0..<sequence {
-                                    let kRow = (b * sequence + j) * width + column
-                                    var dot: Float = 0
-                                    for d in 0..<headSize { dot += q[qRow + d] * k[kRow + d] }
-                                    // HF adds the most negative float for masked keys rather than −∞.
-                                    scores[j] = dot * scale + (keyMask[b * sequence + j] != 0 ? 0 : -Float.greatestFiniteMagnitude)
+    var scores = [Float](repeating: 0, count: sequence * sequence)
+    let packed = DNNLMatmul.Layout.rowMajor(columns: width)
+    let engine = try DNNLMatmul.shared()
+    try query.storage.withUnsafeBufferPointer { q in
+        try key.storage.withUnsafeBufferPointer { k in
+            try value.storage.withUnsafeBufferPointer { v in
+                try context.storage.withUnsafeMutableBufferPointer { out in
+                    try scores.withUnsafeMutableBufferPointer { s in
+                        guard let q0 = q.baseAddress, let k0 = k.baseAddress, let v0 = v.baseAddress,
+                              let out0 = out.baseAddress, let s0 = s.baseAddress else { return }
+                        for b in 0..<batch {
+                            for h in 0..<heads {
+                                let start = b * sequence * width + h * headSize
+                                // scores = Q_h · K_hᵀ: Kᵀ is K read with swapped strides.
+                                try engine.multiply(src: q0 + start, packed, rows: sequence, inner: headSize,
+                                                    weights: k0 + start, DNNLMatmul.Layout(rowStride: 1, columnStride: width),
+                                                    columns: sequence, bias: nil, dst: s0, .rowMajor(columns: sequence))
+                                for i in 0..<sequence {
+                                    let row = s0 + i * sequence
+                                    for j in 0..<sequence {
+                                        // HF adds the most negative float for masked keys rather than −∞.
+                                        row[j] = row[j] * scale + (keyMask[b * sequence + j] != 0 ? 0 : -Float.greatestFiniteMagnitude)
+                                    }
+                                    softmax(row, count: sequence)
                                 }
-                                scores.withUnsafeMutableBufferPointer { if let base = $0.baseAddress { softmax(base, count: sequence) } }
-                                for j in 0..<sequence {
-                                    let p = scores[j]
-                                    let vRow = (b * sequence + j) * width + column
-                                    for d in 0..<headSize { out[qRow + d] += p * v[vRow + d] }
-                                }
+                                try engine.multiply(src: s0, .rowMajor(columns: sequence), rows: sequence, inner: sequence,
+                                                    weights: v0 + start, packed, columns: headSize,
+                                                    bias: nil, dst: out0 + start, packed)
                             }
                         }
                     }

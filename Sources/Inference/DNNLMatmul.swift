@@ -12,18 +12,25 @@ import Glibc
 #endif
 
 public final class DNNLMatmul: @unchecked Sendable {
+    private static let instance = Result { try DNNLMatmul() }
+
     /// The process-wide engine; the first use also sizes OpenMP to the cores.
-    public static let shared: DNNLMatmul = {
-        do { return try DNNLMatmul() } catch {
-            // No CPU engine means the library itself is broken, not the input.
-            preconditionFailure("oneDNN CPU engine unavailable: \(error)")
+    public static func shared() throws -> DNNLMatmul { try instance.get() }
+
+    /// A matrix inside a buffer: element (r, c) is at `r * rowStride + c * columnStride`.
+    public struct Layout: Hashable, Sendable {
+        public var rowStride: Int, columnStride: Int
+        public init(rowStride: Int, columnStride: Int) {
+            self.rowStride = rowStride
+            self.columnStride = columnStride
         }
-    }()
+        public static func rowMajor(columns: Int) -> Layout { Layout(rowStride: columns, columnStride: 1) }
+    }
 
     private struct Key: Hashable {
         var rows: Int, inner: Int, columns: Int
         var hasBias: Bool
-        var weightsTransposed: Bool
+        var src: Layout, weights: Layout, dst: Layout
     }
 
     private final class Entry {
@@ -36,7 +43,16 @@ public final class DNNLMatmul: @unchecked Sendable {
             self.bias = bias
             self.dst = dst
         }
+
+        deinit {
+            dnnl_primitive_destroy(primitive)
+            for memory in [src, weights, bias, dst].compactMap({ $0 }) { dnnl_memory_destroy(memory) }
+        }
     }
+
+    /// Distinct problems kept; past this the cache starts over (varying sequence lengths
+    /// would otherwise grow it without bound).
+    public static let cacheCapacity = 512
 
     private let engine: dnnl_engine_t
     private let stream: dnnl_stream_t
@@ -44,8 +60,14 @@ public final class DNNLMatmul: @unchecked Sendable {
     private var cache: [Key: Entry] = [:]
     /// OpenMP threads oneDNN runs with (Debian's libdnnl uses the GNU OpenMP runtime).
     public let threadCount: Int
+    /// Products smaller than this many multiply-adds run on one thread: forking and
+    /// joining a team costs more than they do, and far more when the cores are shared.
+    public static let parallelThreshold = 1 << 21
+    private let setThreads: (@convention(c) (Int32) -> Void)?
 
     private init() throws {
+        typealias SetThreads = @convention(c) (Int32) -> Void
+        setThreads = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_set_num_threads").map { unsafeBitCast($0, to: SetThreads.self) }
         threadCount = DNNLMatmul.sizeOpenMPToCores()
         var engine: dnnl_engine_t?
         try check(dnnl_engine_create(&engine, dnnl_cpu, 0), "dnnl_engine_create")
@@ -80,19 +102,40 @@ public final class DNNLMatmul: @unchecked Sendable {
     public func multiply(src: UnsafePointer<Float>, rows: Int, inner: Int,
                          weights: UnsafePointer<Float>, columns: Int, weightsTransposed: Bool,
                          bias: UnsafePointer<Float>?, dst: UnsafeMutablePointer<Float>) throws {
+        try multiply(src: src, .rowMajor(columns: inner), rows: rows, inner: inner,
+                     weights: weights, weightsTransposed ? Layout(rowStride: 1, columnStride: inner) : .rowMajor(columns: columns),
+                     columns: columns, bias: bias, dst: dst, .rowMajor(columns: columns))
+    }
+
+    /// The general form: `dst[rows, columns] = src[rows, inner] · weights[inner, columns] + bias`,
+    /// each matrix with its own strides (so attention can multiply one head's columns in place).
+    public func multiply(src: UnsafePointer<Float>, _ srcLayout: Layout, rows: Int, inner: Int,
+                         weights: UnsafePointer<Float>, _ weightsLayout: Layout, columns: Int,
+                         bias: UnsafePointer<Float>?, dst: UnsafeMutablePointer<Float>, _ dstLayout: Layout) throws {
         guard rows > 0, columns > 0, inner > 0 else {
             if rows > 0, columns > 0 { // inner 0: the product is the bias alone
-                for r in 0..<rows { for c in 0..<columns { dst[r * columns + c] = bias?[c] ?? 0 } }
+                for r in 0..<rows {
+                    for c in 0..<columns { dst[r * dstLayout.rowStride + c * dstLayout.columnStride] = bias?[c] ?? 0 }
+                }
             }
             return
         }
-        let key = Key(rows: rows, inner: inner, columns: columns, hasBias: bias != nil, weightsTransposed: weightsTransposed)
+        let key = Key(rows: rows, inner: inner, columns: columns, hasBias: bias != nil,
+                      src: srcLayout, weights: weightsLayout, dst: dstLayout)
         lock.lock(); defer { lock.unlock() }
-        let entry = try cache[key] ?? makeEntry(key)
-        cache[key] = entry
+        let entry: Entry
+        if let cached = cache[key] {
+            entry = cached
+        } else {
+            if cache.count >= DNNLMatmul.cacheCapacity { cache.removeAll() }
+            entry = try makeEntry(key)
+            cache[key] = entry
+        }
         try check(dnnl_memory_set_data_handle(entry.src, UnsafeMutableRawPointer(mutating: src)), "set src")
         try check(dnnl_memory_set_data_handle(entry.weights, UnsafeMutableRawPointer(mutating: weights)), "set weights")
         try check(dnnl_memory_set_data_handle(entry.dst, UnsafeMutableRawPointer(dst)), "set dst")
+        let work = rows.multipliedReportingOverflow(by: inner).partialValue.multipliedReportingOverflow(by: columns)
+        setThreads?(Int32(work.overflow || work.partialValue >= DNNLMatmul.parallelThreshold ? threadCount : 1))
         var args = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: entry.src),
                     dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: entry.weights),
                     dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: entry.dst)]
@@ -107,10 +150,9 @@ public final class DNNLMatmul: @unchecked Sendable {
     private func makeEntry(_ key: Key) throws -> Entry {
         var srcDesc = dnnl_memory_desc_t(), weightsDesc = dnnl_memory_desc_t()
         var biasDesc = dnnl_memory_desc_t(), dstDesc = dnnl_memory_desc_t()
-        try descriptor(&srcDesc, [key.rows, key.inner], strides: [key.inner, 1])
-        let weightStrides = key.weightsTransposed ? [1, key.inner] : [key.columns, 1]
-        try descriptor(&weightsDesc, [key.inner, key.columns], strides: weightStrides)
-        try descriptor(&dstDesc, [key.rows, key.columns], strides: [key.columns, 1])
+        try descriptor(&srcDesc, [key.rows, key.inner], strides: [key.src.rowStride, key.src.columnStride])
+        try descriptor(&weightsDesc, [key.inner, key.columns], strides: [key.weights.rowStride, key.weights.columnStride])
+        try descriptor(&dstDesc, [key.rows, key.columns], strides: [key.dst.rowStride, key.dst.columnStride])
         if key.hasBias { try descriptor(&biasDesc, [1, key.columns], strides: [key.columns, 1]) }
 
         var opDesc = dnnl_matmul_desc_t()

@@ -18,12 +18,12 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, into output: inou
                 guard let srcBase = src.baseAddress, let wBase = w.baseAddress, let dstBase = dst.baseAddress else { return }
                 if let bias {
                     try bias.storage.withUnsafeBufferPointer { b in
-                        try DNNLMatmul.shared.multiply(src: srcBase, rows: rows, inner: x.lastDimension, weights: wBase,
+                        try DNNLMatmul.shared().multiply(src: srcBase, rows: rows, inner: x.lastDimension, weights: wBase,
                                                        columns: outFeatures, weightsTransposed: true,
                                                        bias: b.baseAddress, dst: dstBase)
                     }
                 } else {
-                    try DNNLMatmul.shared.multiply(src: srcBase, rows: rows, inner: x.lastDimension, weights: wBase,
+                    try DNNLMatmul.shared().multiply(src: srcBase, rows: rows, inner: x.lastDimension, weights: wBase,
                                                    columns: outFeatures, weightsTransposed: true, bias: nil, dst: dstBase)
                 }
             }
@@ -47,7 +47,7 @@ public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
         try b.storage.withUnsafeBufferPointer { w in
             try output.storage.withUnsafeMutableBufferPointer { dst in
                 guard let s = src.baseAddress, let wb = w.baseAddress, let d = dst.baseAddress else { return }
-                try DNNLMatmul.shared.multiply(src: s, rows: a.shape[0], inner: a.shape[1], weights: wb, columns: b.shape[1],
+                try DNNLMatmul.shared().multiply(src: s, rows: a.shape[0], inner: a.shape[1], weights: wb, columns: b.shape[1],
                                                weightsTransposed: false, bias: nil, dst: d)
             }
         }

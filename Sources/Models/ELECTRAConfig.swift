@@ -41,11 +41,13 @@ extension ELECTRAConfig {
             throw ModelConfigError(location: location, message: "not a JSON object")
         }
         func int(_ key: String, default fallback: Int? = nil) throws -> Int {
-            if let number = object[key] as? NSNumber, number.doubleValue == Double(number.intValue), number.intValue > 0 {
+            // The cap keeps products of sizes far from overflow; real configs are below 300k.
+            if let number = object[key] as? NSNumber, number.doubleValue == Double(number.intValue), number.intValue > 0,
+               number.intValue <= 1 << 22 {
                 return number.intValue
             }
             if object[key] == nil || object[key] is NSNull, let fallback { return fallback }
-            throw ModelConfigError(location: location, message: "'\(key)' must be a positive integer, found \(object[key] ?? "nothing")")
+            throw ModelConfigError(location: location, message: "'\(key)' must be a positive integer up to 4194304, found \(object[key] ?? "nothing")")
         }
         if let type = object["model_type"] as? String, type != "electra" {
             throw ModelConfigError(location: location, message: "model_type '\(type)' is not electra")

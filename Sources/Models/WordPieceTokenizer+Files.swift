@@ -50,10 +50,14 @@ extension WordPieceTokenizer {
 
     /// `vocab.txt` (one token a line, the line number its id) and `tokenizer_config.json`.
     public init(vocabTxt: URL, config: URL) throws {
-        guard let text = try? String(contentsOf: vocabTxt, encoding: .utf8) else {
-            throw TokenizerError(location: vocabTxt.path, message: "cannot read the vocabulary")
+        guard let data = try? Data(contentsOf: vocabTxt), String(data: data, encoding: .utf8) != nil else {
+            throw TokenizerError(location: vocabTxt.path, message: "cannot read the vocabulary as UTF-8")
         }
-        var tokens = text.components(separatedBy: "\n")
+        // Lines split on "\n" bytes with a trailing "\r" dropped, as tokenizers reads vocab files
+        // (a Swift String would keep "\r\n" together as one character).
+        var tokens = [UInt8](data).split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
+            String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
+        }
         if tokens.last == "" { tokens.removeLast() }
         var options = Options()
         options.lowercase = true

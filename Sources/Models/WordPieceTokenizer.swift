@@ -108,25 +108,30 @@ public struct WordPieceTokenizer: Sendable {
         var isAdded: Bool
     }
 
-    /// Splits raw text around verbatim special tokens, leftmost match first, longest on ties.
+    /// Splits raw text around verbatim special tokens, leftmost match first, longest on
+    /// ties. Matching runs on Unicode scalars: a combining mark after "]" must not hide
+    /// the token, as it would from a grapheme-based String search.
     private func splitOnAddedTokens(_ text: String) -> [Segment] {
-        guard addedTokens.contains(where: { text.contains($0) }) else { return [Segment(text: text, isAdded: false)] }
+        let scalars = Array(text.unicodeScalars)
+        let specials = addedTokens.map { Array($0.unicodeScalars) }
         var segments: [Segment] = []
-        var rest = Substring(text)
-        while !rest.isEmpty {
-            var best: Range<Substring.Index>?
-            for token in addedTokens {
-                guard let range = rest.range(of: token) else { continue }
-                if let current = best, range.lowerBound > current.lowerBound
-                    || (range.lowerBound == current.lowerBound && range.upperBound <= current.upperBound) { continue }
-                best = range
-            }
-            guard let found = best else { break }
-            if found.lowerBound > rest.startIndex { segments.append(Segment(text: String(rest[..<found.lowerBound]), isAdded: false)) }
-            segments.append(Segment(text: String(rest[found]), isAdded: true))
-            rest = rest[found.upperBound...]
+        var plainStart = 0, i = 0
+        func flushPlain(upTo end: Int) {
+            if end > plainStart { segments.append(Segment(text: String(String.UnicodeScalarView(scalars[plainStart..<end])), isAdded: false)) }
         }
-        if !rest.isEmpty { segments.append(Segment(text: String(rest), isAdded: false)) }
+        while i < scalars.count {
+            let match = specials.filter { i + $0.count <= scalars.count && scalars[i..<(i + $0.count)].elementsEqual($0) }
+                .max { $0.count < $1.count }
+            guard let match, !match.isEmpty else {
+                i += 1
+                continue
+            }
+            flushPlain(upTo: i)
+            segments.append(Segment(text: String(String.UnicodeScalarView(match)), isAdded: true))
+            i += match.count
+            plainStart = i
+        }
+        flushPlain(upTo: scalars.count)
         return segments
     }
 }

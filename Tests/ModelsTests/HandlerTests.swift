@@ -99,6 +99,14 @@ final class HandlerTests: XCTestCase {
         }
     }
 
+    func testCRLFLinesAndMissingContentTypeAreAccepted() throws {
+        let handler = try registry().loadModel("nsmc", from: try offlineModelDirectory("nsmc"))
+        let body = "{\"text\": [\"좋아요\"]}\r\n{\"text\": [\"별로예요\"]}\r\n"
+        let reply = try handler.invoke(body: Data(body.utf8), contentType: "", accept: "")
+        XCTAssertEqual(String(decoding: reply.body, as: UTF8.self).components(separatedBy: "\n").count, 2)
+        XCTAssertEqual(reply.contentType, "application/jsonlines")
+    }
+
     func testWrongModelForHandlerFailsToLoadWithItsName() {
         XCTAssertThrowsError(try registry().loadModel("nsmc", from: (try? offlineModelDirectory("korsts")) ?? URL(fileURLWithPath: "/"))) {
             XCTAssertTrue("\($0)".contains("handler 'nsmc'"), "\($0)")

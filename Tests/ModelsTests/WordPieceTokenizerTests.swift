@@ -79,3 +79,23 @@ final class WordPieceTokenizerTests: XCTestCase {
         XCTAssertThrowsError(try tokenizer.encode("가", pair: "나", maxLength: 2))
     }
 }
+
+final class TokenizerFileFuzzTests: XCTestCase {
+    /// Truncated or bit-flipped tokenizer files give a TokenizerError or a tokenizer, never a trap.
+    func testDamagedTokenizerJSONNeverTraps() throws {
+        let original = try Data(contentsOf: try offlineModelDirectory("nsmc").appendingPathComponent("vocab/tokenizer.json"))
+        var failures = 0
+        for step in 0..<120 {
+            let offset = (step * 7919) % original.count
+            var flipped = original
+            flipped[offset] ^= 0x20
+            for data in [original.prefix(offset), flipped] {
+                do { _ = try WordPieceTokenizer(tokenizerJSON: data).encode("영화 재미있어요") } catch {
+                    XCTAssertTrue(error is TokenizerError, "\(offset): \(error)")
+                    failures += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(failures, 100)
+    }
+}

@@ -21,6 +21,7 @@ public struct LabEngine: Sendable {
         catalog = StepCatalog()
         for kind in Self.genericKinds + Self.modelKinds + Self.awsKinds { catalog.register(kind) }
         handlers = HandlerRegistry()
+        registerModelHandlers(into: &handlers)
         fixtures = [:]
         for name in TinyModels.names {
             if let url = try? offlineModelDirectory(name) { fixtures[name] = url }

@@ -16,10 +16,14 @@ public protocol LabStep: Sendable {
 
     /// Steps nested inside this one (`repeat`), for validation and listing.
     var children: [StepSpec] { get }
+
+    /// Whether the handout prints the output (a kind that already shows it says no).
+    static var showsOutput: Bool { get }
 }
 
 extension LabStep {
     public var children: [StepSpec] { [] }
+    public static var showsOutput: Bool { true }
 }
 
 /// Step kinds by name. The runner ships the generic ones; each room adds its own.

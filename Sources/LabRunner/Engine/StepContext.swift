@@ -17,7 +17,8 @@ public final class StepContext: @unchecked Sendable {
     public let stepID: String
     var scope: Scope
     private(set) var blocks: [HandoutBlock] = []
-    private(set) var inputs = LabObject()
+    /// Resolved arguments with where they were written, shown in the book's order.
+    private var resolvedInputs: [(name: String, value: LabValue, location: SourceLocation)] = []
     /// Progress within the step (`repeat`): done, total.
     var onProgress: ((Int, Int) -> Void)?
 
@@ -29,13 +30,19 @@ public final class StepContext: @unchecked Sendable {
 
     public var language: Language { session.options.language }
 
+    var inputs: LabObject {
+        LabObject(resolvedInputs.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
+            .map { ($0.name, $0.value) })
+    }
+
     /// The argument's value with references resolved and its type checked.
     public func resolve<T: ArgumentValue>(_ arg: Arg<T>) throws -> T {
         let value = try scope.resolve(arg.node)
         guard let typed = T.convert(value) else {
             throw LabError(arg.location, "'\(arg.name)' must be a \(T.typeName); it resolved to \(value.typeName) \(value.jsonString.prefix(80))")
         }
-        inputs[arg.name] = value
+        resolvedInputs.removeAll { $0.name == arg.name }
+        resolvedInputs.append((arg.name, value, arg.location))
         return typed
     }
 

@@ -54,7 +54,7 @@ struct HandoutWriter {
     }
 
     private func heading(_ record: StepRecord) -> String {
-        record.spec.title?.text(language) ?? record.spec.id
+        record.spec.title?.text(language) ?? "`\(record.spec.kind)`" + (record.spec.hasExplicitID ? " (\(record.spec.id))" : "")
     }
 
     private func anchor(_ record: StepRecord) -> String { "step-\(record.spec.id)" }
@@ -67,7 +67,8 @@ struct HandoutWriter {
             md += "**\(t("입력", "Inputs"))** (`\(record.spec.kind)`)\n\n```json\n\(LabValue.object(record.inputs).prettyJSON)\n```\n\n"
         }
         for block in record.blocks { md += render(block) }
-        if let output = record.output, output != .null, output != .object(LabObject()) {
+        if let output = record.output, output != .null, output != .object(LabObject()),
+           type(of: record.spec.step).showsOutput || record.status == .failed {
             md += try outputBlock(output, record: record)
         }
         switch record.status {

@@ -14,6 +14,8 @@ struct ReadFileStep: LabStep {
     static let summary = "Shows a file (text, JSON, JSON Lines) in the handout and parses it for later steps."
     static let formats = ["text", "json", "jsonlines", "bytes"]
     static let maxBytes = 64 << 20
+    /// The `$ cat` block already shows the content.
+    static let showsOutput = false
 
     let path: Arg<String>
     let format: Arg<String>?

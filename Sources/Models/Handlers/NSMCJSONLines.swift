@@ -11,12 +11,17 @@ enum JSONLines {
     /// original split on "\n" would fail on it, which is a bug, not a contract).
     static func objects(_ body: Data, contentType: String) throws -> [[String: Any]] {
         let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        guard contentTypes.contains(type) else { throw HandlerError.unsupportedContentType(contentType, accepted: contentTypes) }
-        guard let text = String(data: body, encoding: .utf8) else { throw HandlerError.badInput("request body is not UTF-8") }
-        var lines = text.components(separatedBy: "\n")
-        if lines.count > 1, lines.last == "" { lines.removeLast() }
-        return try lines.enumerated().map { index, raw in
-            let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : raw
+        // No content type at all reads as JSON Lines, the default of the labs' input_fn.
+        guard type.isEmpty || contentTypes.contains(type) else {
+            throw HandlerError.unsupportedContentType(contentType, accepted: contentTypes)
+        }
+        guard String(data: body, encoding: .utf8) != nil else { throw HandlerError.badInput("request body is not UTF-8") }
+        // Split the bytes, as Python's str.split("\n") does: a Swift String holds "\r\n" as one
+        // character and would not split it.
+        var lines = [UInt8](body).split(separator: 0x0A, omittingEmptySubsequences: false)
+        if lines.count > 1, lines.last?.isEmpty == true { lines.removeLast() }
+        return try lines.enumerated().map { index, bytes in
+            let line = String(decoding: bytes.last == 0x0D ? bytes.dropLast() : bytes, as: UTF8.self)
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw HandlerError.badInput("line \(index + 1): empty line; expected a JSON object such as {\"text\": [\"...\"]}")
             }

@@ -51,6 +51,8 @@ struct InvokeFunctionStep: LabStep {
         if let error = output.functionError { out["FunctionError"] = .string(error) }
         if let parsed = try? LabValue(json: output.payload) {
             out["Payload"] = parsed
+            // An API-Gateway-style reply carries its JSON as text in `body`, as the notebooks json.loads it.
+            if let body = parsed["body"]?.string, let inner = try? LabValue(json: Data(body.utf8)) { out["PayloadBody"] = inner }
         } else if !output.payload.isEmpty {
             out["PayloadBytes"] = .int(output.payload.count)
         }

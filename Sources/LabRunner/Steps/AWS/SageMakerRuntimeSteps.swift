@@ -86,18 +86,18 @@ enum RequestBody {
         return text.count > 2000 ? String(text.prefix(2000)) + "\n…" : text
     }
 
-    /// Body as text, plus JSON (`Json`) or JSON Lines (`Lines`) when it parses.
+    /// JSON Lines as `Lines`, JSON as `Json`, anything else as text in `Body`.
     static func decoded(_ data: Data, contentType: String) -> [(String, LabValue)] {
         guard let text = String(data: data, encoding: .utf8) else {
             return [("BodyBytes", .int(data.count))]
         }
-        var out: [(String, LabValue)] = [("Body", .string(text))]
+        // A parsed body replaces the raw text: the handout shows it once, readably.
         if contentType.contains("jsonlines") {
-            let lines = text.split(separator: "\n").compactMap { try? LabValue(json: Data($0.utf8)) }
-            out.append(("Lines", .list(lines)))
+            let lines = text.split(separator: "\n").map { try? LabValue(json: Data($0.utf8)) }
+            if lines.allSatisfy({ $0 != nil }) { return [("Lines", .list(lines.compactMap { $0 }))] }
         } else if contentType.contains("json"), let value = try? LabValue(json: data) {
-            out.append(("Json", value))
+            return [("Json", value)]
         }
-        return out
+        return [("Body", .string(text))]
     }
 }
