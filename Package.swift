@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "labbook", targets: ["labbook"]),
+        .executable(name: "labbook-bench", targets: ["labbook-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -36,6 +37,10 @@ let package = Package(
             "Cloud", "Serving", "Models", "Media",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "labbook-bench", dependencies: [
+            "Cloud", "Serving", "Models", "Media", "Inference", "Formats",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "labbook", dependencies: [
             "LabRunner",

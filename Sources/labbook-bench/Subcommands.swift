@@ -1,0 +1,4 @@
+// The subcommands, one file each. Add yours here.
+import ArgumentParser
+
+let benchSubcommands: [any ParsableCommand.Type] = [InvokeOverhead.self]
