@@ -43,7 +43,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "labbook", dependencies: [
-            "LabRunner",
+            "LabRunner", "Serving",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import LabRunner
+import Serving
 
 @main
 struct Labbook: AsyncParsableCommand {
@@ -113,9 +114,16 @@ struct Predict: AsyncParsableCommand {
 
     func run() async throws {
         let engine = LabEngine()
+        guard engine.handlers.modelHandlerNames.contains(handler) else {
+            throw Exit.invalid(RegistryError.unknownHandler(handler, known: engine.handlers.modelHandlerNames))
+        }
+        let body: Data
         do {
-            let body = try input.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
-                ?? FileHandle.standardInput.readDataToEndOfFile()
+            body = try input.map { try Data(contentsOf: URL(fileURLWithPath: $0)) } ?? FileHandle.standardInput.readDataToEndOfFile()
+        } catch {
+            throw Exit.invalid(ValidationError("cannot read --input \(input ?? "-")"))
+        }
+        do {
             let loaded = try engine.handlers.loadModel(handler, from: URL(fileURLWithPath: modelDir))
             let response = try loaded.invoke(body: body, contentType: contentType, accept: accept)
             FileHandle.standardOutput.write(response.body)
