@@ -42,10 +42,13 @@ public indirect enum PickleValue: Sendable {
 
 public final class PickleList: @unchecked Sendable {
     public var items: [PickleValue] = []
+    /// Nesting depth of the deepest item plus one, kept as items are appended.
+    var depth = 1
 }
 
 public final class PickleDict: @unchecked Sendable {
     public var pairs: [(key: PickleValue, value: PickleValue)] = []
+    var depth = 1
 }
 
 public struct TorchStorageRef: Sendable {
@@ -62,10 +65,16 @@ public struct TorchTensorRef: Sendable {
 }
 
 struct PickleMachine {
+    /// Deeper values are refused: nothing in a state dict nests this far, and releasing a
+    /// value a million levels deep would overflow the stack.
+    static let maximumDepth = 64
+
     private var reader: ByteReader
     private var stack: [PickleValue] = []
+    /// The nesting depth of each stack entry (scalars 0).
+    private var depths: [Int] = []
     private var marks: [Int] = []
-    private var memo: [Int: PickleValue] = [:]
+    private var memo: [Int: (value: PickleValue, depth: Int)] = [:]
     private let persistentLoad: (PickleValue) throws -> PickleValue
 
     init(_ reader: ByteReader, persistentLoad: @escaping (PickleValue) throws -> PickleValue) {
@@ -87,20 +96,45 @@ struct PickleMachine {
         CheckpointError(.malformed, "\(reader.location) (pickle offset \(reader.offset))", message)
     }
 
-    private mutating func pop() throws -> PickleValue {
-        guard let value = stack.popLast(), stack.count >= (marks.last ?? 0) else { throw fail("stack underflow") }
-        return value
+    private mutating func push(_ value: PickleValue, depth: Int = 0) throws {
+        guard depth <= PickleMachine.maximumDepth else { throw fail("values nest deeper than \(PickleMachine.maximumDepth) levels") }
+        stack.append(value)
+        depths.append(depth)
     }
 
-    private mutating func popToMark() throws -> [PickleValue] {
+    private mutating func popEntry() throws -> (PickleValue, Int) {
+        guard stack.count > (marks.last ?? 0), let value = stack.popLast(), let depth = depths.popLast() else {
+            throw fail("stack underflow")
+        }
+        return (value, depth)
+    }
+
+    private mutating func pop() throws -> PickleValue { try popEntry().0 }
+
+    private mutating func popToMark() throws -> ([PickleValue], Int) {
         guard let mark = marks.popLast(), mark <= stack.count else { throw fail("no MARK on the stack") }
-        defer { stack.removeSubrange(mark...) }
-        return Array(stack[mark...])
+        defer {
+            stack.removeSubrange(mark...)
+            depths.removeSubrange(mark...)
+        }
+        return (Array(stack[mark...]), depths[mark...].max() ?? 0)
     }
 
-    private mutating func top() throws -> PickleValue {
-        guard let value = stack.last, stack.count > (marks.last ?? 0) else { throw fail("empty stack") }
-        return value
+    private mutating func top() throws -> (value: PickleValue, depth: Int) {
+        guard stack.count > (marks.last ?? 0), let value = stack.last, let depth = depths.last else { throw fail("empty stack") }
+        return (value, depth)
+    }
+
+    /// A tuple of popped entries, one level deeper than the deepest of them.
+    private mutating func tuple(_ count: Int) throws {
+        var items: [PickleValue] = []
+        var depth = 0
+        for _ in 0..<count {
+            let (value, itemDepth) = try popEntry()
+            items.insert(value, at: 0)
+            depth = max(depth, itemDepth)
+        }
+        try push(.tuple(items), depth: depth + 1)
     }
 
     private mutating func run() throws -> PickleValue {
@@ -111,42 +145,42 @@ struct PickleMachine {
             case 0x95: try reader.skip(8)                                       // FRAME
             case 0x2E: return try pop()                                         // STOP
             case 0x28: marks.append(stack.count)                                // MARK
-            case 0x7D: stack.append(.dict(PickleDict()))                        // EMPTY_DICT
-            case 0x5D: stack.append(.list(PickleList()))                        // EMPTY_LIST
-            case 0x29: stack.append(.tuple([]))                                 // EMPTY_TUPLE
-            case 0x74: stack.append(.tuple(try popToMark()))                    // TUPLE
-            case 0x85: stack.append(.tuple([try pop()]))                        // TUPLE1
-            case 0x86: let b = try pop(), a = try pop(); stack.append(.tuple([a, b]))          // TUPLE2
-            case 0x87: let c = try pop(), b = try pop(), a = try pop(); stack.append(.tuple([a, b, c])) // TUPLE3
-            case 0x6C: let list = PickleList(); list.items = try popToMark(); stack.append(.list(list)) // LIST
-            case 0x64: stack.append(.dict(try dictionary(from: try popToMark())))                  // DICT
-            case 0x4E: stack.append(.none)                                      // NONE
-            case 0x88: stack.append(.bool(true))                                // NEWTRUE
-            case 0x89: stack.append(.bool(false))                               // NEWFALSE
-            case 0x4B: stack.append(.int(Int(try reader.uint8())))              // BININT1
-            case 0x4D: stack.append(.int(Int(try reader.littleEndian(UInt16.self))))           // BININT2
-            case 0x4A: stack.append(.int(Int(try reader.littleEndian(Int32.self))))            // BININT
-            case 0x8A: stack.append(try long1())                                // LONG1
-            case 0x47: stack.append(.float(Double(bitPattern: try reader.bigEndian(UInt64.self)))) // BINFLOAT
-            case 0x58: stack.append(.string(try text(Int(try reader.littleEndian(UInt32.self))))) // BINUNICODE
-            case 0x8C: stack.append(.string(try text(Int(try reader.uint8()))))                // SHORT_BINUNICODE
-            case 0x54: stack.append(.string(try text(Int(try reader.littleEndian(UInt32.self))))) // BINSTRING
-            case 0x55: stack.append(.string(try text(Int(try reader.uint8()))))                // SHORT_BINSTRING
-            case 0x43: stack.append(.bytes(Array(try reader.take(Int(try reader.uint8())))))  // SHORT_BINBYTES
-            case 0x42: stack.append(.bytes(Array(try reader.take(Int(try reader.littleEndian(UInt32.self)))))) // BINBYTES
+            case 0x7D: try push(.dict(PickleDict()), depth: 1)                  // EMPTY_DICT
+            case 0x5D: try push(.list(PickleList()), depth: 1)                  // EMPTY_LIST
+            case 0x29: try push(.tuple([]), depth: 1)                           // EMPTY_TUPLE
+            case 0x74: let (items, depth) = try popToMark(); try push(.tuple(items), depth: depth + 1) // TUPLE
+            case 0x85: try tuple(1)                                             // TUPLE1
+            case 0x86: try tuple(2)                                             // TUPLE2
+            case 0x87: try tuple(3)                                             // TUPLE3
+            case 0x6C: try listFromMark()                                       // LIST
+            case 0x64: try dictFromMark()                                       // DICT
+            case 0x4E: try push(.none)                                      // NONE
+            case 0x88: try push(.bool(true))                                // NEWTRUE
+            case 0x89: try push(.bool(false))                               // NEWFALSE
+            case 0x4B: try push(.int(Int(try reader.uint8())))              // BININT1
+            case 0x4D: try push(.int(Int(try reader.littleEndian(UInt16.self))))           // BININT2
+            case 0x4A: try push(.int(Int(try reader.littleEndian(Int32.self))))            // BININT
+            case 0x8A: try push(try long1())                                // LONG1
+            case 0x47: try push(.float(Double(bitPattern: try reader.bigEndian(UInt64.self)))) // BINFLOAT
+            case 0x58: try push(.string(try text(Int(try reader.littleEndian(UInt32.self))))) // BINUNICODE
+            case 0x8C: try push(.string(try text(Int(try reader.uint8()))))                // SHORT_BINUNICODE
+            case 0x54: try push(.string(try text(Int(try reader.littleEndian(UInt32.self))))) // BINSTRING
+            case 0x55: try push(.string(try text(Int(try reader.uint8()))))                // SHORT_BINSTRING
+            case 0x43: try push(.bytes(Array(try reader.take(Int(try reader.uint8())))))  // SHORT_BINBYTES
+            case 0x42: try push(.bytes(Array(try reader.take(Int(try reader.littleEndian(UInt32.self)))))) // BINBYTES
             case 0x71: memo[Int(try reader.uint8())] = try top()                // BINPUT
             case 0x72: memo[Int(try reader.littleEndian(UInt32.self))] = try top() // LONG_BINPUT
             case 0x94: memo[memo.count] = try top()                             // MEMOIZE
             case 0x68: try get(Int(try reader.uint8()))                         // BINGET
             case 0x6A: try get(Int(try reader.littleEndian(UInt32.self)))       // LONG_BINGET
-            case 0x63: stack.append(try global())                               // GLOBAL
-            case 0x52: let args = try pop(), callable = try pop(); stack.append(try reduce(callable, args)) // REDUCE
+            case 0x63: try push(try global())                                   // GLOBAL
+            case 0x52: let args = try pop(), callable = try pop(); try push(try reduce(callable, args), depth: 1) // REDUCE
             case 0x62: _ = try pop()                                            // BUILD: state ignored (state_dict _metadata)
-            case 0x51: stack.append(try persistentLoad(try pop()))              // BINPERSID
-            case 0x73: let value = try pop(), key = try pop(); try setItems(key, value)       // SETITEM
-            case 0x75: try setItemsFromMark()                                   // SETITEMS
-            case 0x61: let value = try pop(); try append([value])               // APPEND
-            case 0x65: try append(try popToMark())                              // APPENDS
+            case 0x51: try push(try persistentLoad(try pop()), depth: 1)        // BINPERSID
+            case 0x73: let (value, a) = try popEntry(), (key, b) = try popEntry(); try setItems([key, value], depth: max(a, b)) // SETITEM
+            case 0x75: let (items, depth) = try popToMark(); try setItems(items, depth: depth) // SETITEMS
+            case 0x61: let (value, depth) = try popEntry(); try append([value], depth: depth)  // APPEND
+            case 0x65: let (items, depth) = try popToMark(); try append(items, depth: depth)   // APPENDS
             default: throw fail("unsupported pickle opcode 0x\(String(opcode, radix: 16))")
             }
         }
@@ -170,8 +204,12 @@ struct PickleMachine {
     }
 
     private mutating func get(_ key: Int) throws {
-        guard let value = memo[key] else { throw fail("memo key \(key) was never stored") }
-        stack.append(value)
+        guard let entry = memo[key] else { throw fail("memo key \(key) was never stored") }
+        switch entry.value {
+        case let .list(list): try push(entry.value, depth: list.depth)
+        case let .dict(dict): try push(entry.value, depth: dict.depth)
+        default: try push(entry.value, depth: entry.depth)
+        }
     }
 
     private mutating func global() throws -> PickleValue {
@@ -234,19 +272,39 @@ struct PickleMachine {
         return dict
     }
 
-    private mutating func setItems(_ key: PickleValue, _ value: PickleValue) throws {
-        guard case let .dict(dict) = try top() else { throw fail("SETITEM on a non-dict") }
-        dict.pairs.append((key, value))
+    private mutating func listFromMark() throws {
+        let (items, depth) = try popToMark()
+        let list = PickleList()
+        list.items = items
+        list.depth = depth + 1
+        try push(.list(list), depth: list.depth)
     }
 
-    private mutating func setItemsFromMark() throws {
-        let items = try popToMark()
-        guard case let .dict(dict) = try top() else { throw fail("SETITEMS on a non-dict") }
+    private mutating func dictFromMark() throws {
+        let (items, depth) = try popToMark()
+        let dict = try dictionary(from: items)
+        dict.depth = depth + 1
+        try push(.dict(dict), depth: dict.depth)
+    }
+
+    /// Records that the container on top of the stack now holds something `depth` deep.
+    private mutating func deepenTop(_ depth: Int) throws -> Int {
+        guard let current = depths.last else { throw fail("empty stack") }
+        let updated = max(current, depth + 1)
+        guard updated <= PickleMachine.maximumDepth else { throw fail("values nest deeper than \(PickleMachine.maximumDepth) levels") }
+        depths[depths.count - 1] = updated
+        return updated
+    }
+
+    private mutating func setItems(_ items: [PickleValue], depth: Int) throws {
+        guard case let .dict(dict) = try top().value else { throw fail("SETITEM on a non-dict") }
         dict.pairs.append(contentsOf: try dictionary(from: items).pairs)
+        dict.depth = try deepenTop(depth)
     }
 
-    private mutating func append(_ values: [PickleValue]) throws {
-        guard case let .list(list) = try top() else { throw fail("APPEND on a non-list") }
+    private mutating func append(_ values: [PickleValue], depth: Int) throws {
+        guard case let .list(list) = try top().value else { throw fail("APPEND on a non-list") }
         list.items.append(contentsOf: values)
+        list.depth = try deepenTop(depth)
     }
 }

@@ -8,6 +8,15 @@
 /// in the same packed layout.
 public func attention(query: Tensor, key: Tensor, value: Tensor, batch: Int, sequence: Int, heads: Int,
                       keyMask: [Int]) throws -> Tensor {
+    var context = Tensor(zeros: [0])
+    try attention(query: query, key: key, value: value, batch: batch, sequence: sequence, heads: heads, keyMask: keyMask,
+                  into: &context)
+    return context
+}
+
+/// As above, writing into `context` and reusing its storage when the size is unchanged.
+public func attention(query: Tensor, key: Tensor, value: Tensor, batch: Int, sequence: Int, heads: Int,
+                      keyMask: [Int], into context: inout Tensor) throws {
     let width = query.lastDimension
     guard heads > 0, width % heads == 0 else {
         throw InferenceError.shapeMismatch(op: "attention", expected: "width divisible by \(heads) heads", found: "\(width)")
@@ -19,8 +28,8 @@ public func attention(query: Tensor, key: Tensor, value: Tensor, batch: Int, seq
     guard keyMask.count == batch * sequence else {
         throw InferenceError.shapeMismatch(op: "attention mask", expected: "\(batch * sequence) entries", found: "\(keyMask.count)")
     }
-    var context = Tensor(zeros: expected)
-    guard batch > 0, sequence > 0 else { return context }
+    context.resize(to: expected)
+    guard batch > 0, sequence > 0 else { return }
     let headSize = width / heads
     let scale = 1 / Float(headSize).squareRoot()
     var scores = [Float](repeating: 0, count: sequence * sequence)
@@ -58,5 +67,4 @@ public func attention(query: Tensor, key: Tensor, value: Tensor, batch: Int, seq
             }
         }
     }
-    return context
 }

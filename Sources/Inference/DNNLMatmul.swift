@@ -60,8 +60,9 @@ public final class DNNLMatmul: @unchecked Sendable {
     private var cache: [Key: Entry] = [:]
     /// OpenMP threads oneDNN runs with (Debian's libdnnl uses the GNU OpenMP runtime).
     public let threadCount: Int
-    /// Products smaller than this many multiply-adds run on one thread: forking and
-    /// joining a team costs more than they do, and far more when the cores are shared.
+    /// Products smaller than this many multiply-adds get one thread. Waking a sleeping
+    /// OpenMP worker after the Swift-side ops costs more than they do (milliseconds when
+    /// the cores are shared); measured: tiny ELECTRA forward 7 ms → 1.1 ms (release).
     public static let parallelThreshold = 1 << 21
     private let setThreads: (@convention(c) (Int32) -> Void)?
 
@@ -123,6 +124,10 @@ public final class DNNLMatmul: @unchecked Sendable {
         let key = Key(rows: rows, inner: inner, columns: columns, hasBias: bias != nil,
                       src: srcLayout, weights: weightsLayout, dst: dstLayout)
         lock.lock(); defer { lock.unlock() }
+        // oneDNN fixes a primitive's thread count when it is created, so the count is set
+        // before creation as well as before execution.
+        let work = rows.multipliedReportingOverflow(by: inner).partialValue.multipliedReportingOverflow(by: columns)
+        setThreads?(Int32(work.overflow || work.partialValue >= DNNLMatmul.parallelThreshold ? threadCount : 1))
         let entry: Entry
         if let cached = cache[key] {
             entry = cached
@@ -134,8 +139,6 @@ public final class DNNLMatmul: @unchecked Sendable {
         try check(dnnl_memory_set_data_handle(entry.src, UnsafeMutableRawPointer(mutating: src)), "set src")
         try check(dnnl_memory_set_data_handle(entry.weights, UnsafeMutableRawPointer(mutating: weights)), "set weights")
         try check(dnnl_memory_set_data_handle(entry.dst, UnsafeMutableRawPointer(dst)), "set dst")
-        let work = rows.multipliedReportingOverflow(by: inner).partialValue.multipliedReportingOverflow(by: columns)
-        setThreads?(Int32(work.overflow || work.partialValue >= DNNLMatmul.parallelThreshold ? threadCount : 1))
         var args = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: entry.src),
                     dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: entry.weights),
                     dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: entry.dst)]

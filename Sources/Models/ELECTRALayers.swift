@@ -36,7 +36,7 @@ struct LayerNormLayer: Sendable {
 /// Activation buffers for one forward pass. A model keeps a few and reuses them across
 /// calls, and every encoder layer writes into the same ones.
 final class ForwardBuffers: @unchecked Sendable {
-    var query = Tensor(zeros: [0]), key = Tensor(zeros: [0]), value = Tensor(zeros: [0])
+    var query = Tensor(zeros: [0]), key = Tensor(zeros: [0]), value = Tensor(zeros: [0]), context = Tensor(zeros: [0])
     var attentionOutput = Tensor(zeros: [0]), intermediate = Tensor(zeros: [0]), output = Tensor(zeros: [0])
 }
 
@@ -67,9 +67,9 @@ struct ELECTRAEncoderLayer: Sendable {
         try query(hidden, into: &b.query)
         try key(hidden, into: &b.key)
         try value(hidden, into: &b.value)
-        let context = try attention(query: b.query, key: b.key, value: b.value, batch: batch, sequence: sequence,
-                                    heads: heads, keyMask: mask)
-        try attentionOutput(context, into: &b.attentionOutput)
+        try attention(query: b.query, key: b.key, value: b.value, batch: batch, sequence: sequence, heads: heads,
+                      keyMask: mask, into: &b.context)
+        try attentionOutput(b.context, into: &b.attentionOutput)
         try add(&b.attentionOutput, hidden)
         try attentionNorm(&b.attentionOutput)
         try intermediate(b.attentionOutput, into: &b.intermediate)

@@ -3,8 +3,16 @@
 import Foundation
 
 public enum TinyModels {
-    /// Names of the committed fixture models.
-    public static let names = ["nsmc-tiny", "korsts-tiny"]
+    /// Names of the committed fixture models: the folders of fixtures/models that hold a
+    /// config.json (nsmc-tiny, korsts-tiny, and whatever other rooms add).
+    public static var names: [String] {
+        guard let root = repositoryRoot() else { return [] }
+        let models = root.appendingPathComponent("fixtures/models")
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: models.path)) ?? []
+        return entries.filter {
+            FileManager.default.fileExists(atPath: models.appendingPathComponent($0).appendingPathComponent("config.json").path)
+        }.sorted()
+    }
 
     /// The repository root: the nearest folder above `start` (or the working directory,
     /// or this source file) that holds Package.swift and fixtures/models.
@@ -58,12 +66,11 @@ public enum ModelSourceError: Error, Sendable, Equatable, CustomStringConvertibl
 }
 
 /// The folder of a committed tiny model, in the seed's layout (config.json, model.pth,
-/// model.safetensors, vocab/). `nsmc` and `korsts` name `nsmc-tiny` and `korsts-tiny`.
+/// model.safetensors, vocab/). A name without the suffix gets it: `nsmc` is `nsmc-tiny`.
 public func offlineModelDirectory(_ name: String) throws -> URL {
     let fullName = name.hasSuffix("-tiny") ? name : name + "-tiny"
-    guard TinyModels.names.contains(fullName) else {
-        throw ModelSourceError.unknownTinyModel(name, known: TinyModels.names)
-    }
+    let known = TinyModels.names
+    guard known.contains(fullName) else { throw ModelSourceError.unknownTinyModel(name, known: known) }
     guard let root = TinyModels.repositoryRoot() else { throw ModelSourceError.noRepository }
     return root.appendingPathComponent("fixtures/models").appendingPathComponent(fullName)
 }

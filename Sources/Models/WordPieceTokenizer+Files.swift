@@ -32,20 +32,44 @@ extension WordPieceTokenizer {
             }
             tokens[id] = token
         }
-        var options = Options()
-        if let normalizer = root["normalizer"] as? [String: Any] {
-            guard normalizer["type"] as? String == "BertNormalizer" else {
-                throw fail("normalizer \(normalizer["type"] ?? "nil") is not BertNormalizer")
-            }
-            options.cleanText = normalizer["clean_text"] as? Bool ?? true
-            options.tokenizeChineseChars = normalizer["handle_chinese_chars"] as? Bool ?? true
-            options.stripAccents = normalizer["strip_accents"] as? Bool
-            options.lowercase = normalizer["lowercase"] as? Bool ?? true
-        }
+        var options = try WordPieceTokenizer.normalizerOptions(root["normalizer"], fail: fail)
         if let unknown = model["unk_token"] as? String { options.unknownToken = unknown }
         if let prefix = model["continuing_subword_prefix"] as? String { options.continuingSubwordPrefix = prefix }
-        if let limit = (model["max_input_chars_per_word"] as? NSNumber)?.intValue { options.maxInputCharsPerWord = limit }
-        try self.init(tokens: tokens.compactMap { $0 }, options: options)
+        if let limit = (model["max_input_chars_per_word"] as? NSNumber)?.intValue, limit > 0 { options.maxInputCharsPerWord = limit }
+        let preTokenizer = (root["pre_tokenizer"] as? [String: Any])?["type"] as? String
+        guard preTokenizer == "BertPreTokenizer" else { throw fail("pre_tokenizer \(preTokenizer ?? "null") is not BertPreTokenizer") }
+        // The [CLS] A [SEP] (B [SEP]) template is built in; transformers adds it itself when the file has none.
+        let processor = (root["post_processor"] as? [String: Any])?["type"] as? String
+        guard processor == nil || processor == "BertProcessing" || processor == "TemplateProcessing" else {
+            throw fail("post_processor \(processor ?? "") is not BERT's template")
+        }
+        var extra: [String] = []
+        for case let added as [String: Any] in root["added_tokens"] as? [Any] ?? [] {
+            guard let content = added["content"] as? String else { continue }
+            guard added["special"] as? Bool == true || added["normalized"] as? Bool == false else {
+                throw fail("added token '\(content)' is matched after normalization, which is not implemented")
+            }
+            extra.append(content)
+        }
+        try self.init(tokens: tokens.compactMap { $0 }, options: options, addedTokens: extra)
+    }
+
+    /// BertNormalizer's settings; no normalizer at all means none of its steps run.
+    private static func normalizerOptions(_ value: Any?, fail: (String) -> TokenizerError) throws -> Options {
+        var options = Options()
+        guard let normalizer = value as? [String: Any] else {
+            options.cleanText = false
+            options.tokenizeChineseChars = false
+            return options
+        }
+        guard normalizer["type"] as? String == "BertNormalizer" else {
+            throw fail("normalizer \(normalizer["type"] ?? "nil") is not BertNormalizer")
+        }
+        options.cleanText = normalizer["clean_text"] as? Bool ?? true
+        options.tokenizeChineseChars = normalizer["handle_chinese_chars"] as? Bool ?? true
+        options.stripAccents = normalizer["strip_accents"] as? Bool
+        options.lowercase = normalizer["lowercase"] as? Bool ?? true
+        return options
     }
 
     /// `vocab.txt` (one token a line, the line number its id) and `tokenizer_config.json`.

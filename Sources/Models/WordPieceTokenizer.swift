@@ -42,7 +42,9 @@ public struct WordPieceTokenizer: Sendable {
     /// Tokens matched verbatim in raw text before normalization (the special tokens).
     let addedTokens: [String]
 
-    public init(tokens: [String], options: Options) throws {
+    /// `addedTokens` are matched verbatim before normalization, besides the special tokens;
+    /// each must be in the vocabulary.
+    public init(tokens: [String], options: Options, addedTokens extra: [String] = []) throws {
         var vocabulary: [[UInt8]: Int] = [:]
         for (id, token) in tokens.enumerated() where vocabulary[Array(token.utf8)] == nil { vocabulary[Array(token.utf8)] = id }
         for special in [options.unknownToken, options.classToken, options.separatorToken, options.paddingToken]
@@ -52,8 +54,12 @@ public struct WordPieceTokenizer: Sendable {
         self.tokens = tokens
         self.vocabulary = vocabulary
         self.options = options
-        addedTokens = [options.unknownToken, options.separatorToken, options.paddingToken, options.classToken, options.maskToken]
-            .filter { vocabulary[Array($0.utf8)] != nil }
+        for token in extra where vocabulary[Array(token.utf8)] == nil {
+            throw TokenizerError(location: "vocabulary", message: "added token \(token) is not in the vocabulary")
+        }
+        let specials = [options.unknownToken, options.separatorToken, options.paddingToken, options.classToken, options.maskToken]
+        var seen = Set<[UInt8]>()
+        addedTokens = (specials + extra).filter { vocabulary[Array($0.utf8)] != nil && seen.insert(Array($0.utf8)).inserted }
     }
 
     public func id(of token: String) -> Int? { vocabulary[Array(token.utf8)] }

@@ -87,4 +87,14 @@ final class CheckpointReaderTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("os.system"), "\($0)")
         }
     }
+
+    func testDeeplyNestedPicklesAreRefusedNotRecursedInto() {
+        let deep = Data([0x80, 0x02, 0x29] + [UInt8](repeating: 0x85, count: 200_000) + [0x2E])
+        XCTAssertThrowsError(try deep.withUnsafeBytes { try PickleMachine.load(ByteReader($0, location: "deep.pkl")) }) {
+            XCTAssertTrue("\($0)".contains("nest deeper"), "\($0)")
+        }
+        // A list appended into itself through the memo.
+        let cycle = Data([0x80, 0x02, 0x5D, 0x71, 0x00] + Array(repeating: [0x68, 0x00, 0x61], count: 100).flatMap { $0 } + [0x2E])
+        XCTAssertThrowsError(try cycle.withUnsafeBytes { try PickleMachine.load(ByteReader($0, location: "cycle.pkl")) })
+    }
 }

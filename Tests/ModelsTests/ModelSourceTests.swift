@@ -10,7 +10,8 @@ final class ModelSourceTests: XCTestCase {
             let folder = try offlineModelDirectory(name)
             XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path))
         }
-        XCTAssertThrowsError(try offlineModelDirectory("kobart"))
+        XCTAssertThrowsError(try offlineModelDirectory("gpt-5")) { XCTAssertTrue("\($0)".contains("nsmc-tiny"), "\($0)") }
+        XCTAssertTrue(Set(TinyModels.names).isSuperset(of: ["nsmc-tiny", "korsts-tiny"]))
         XCTAssertEqual(try modelDirectory(for: "nsmc"), try offlineModelDirectory("nsmc-tiny"))
         let local = try offlineModelDirectory("korsts").path
         XCTAssertEqual(try modelDirectory(for: local).path, local)

@@ -99,3 +99,29 @@ final class TokenizerFileFuzzTests: XCTestCase {
         XCTAssertGreaterThan(failures, 100)
     }
 }
+
+final class TokenizerJSONPipelineTests: XCTestCase {
+    private func json(normalizer: String, preTokenizer: String = #"{"type":"BertPreTokenizer"}"#, added: String = "[]") -> Data {
+        let vocab = ###"{"[PAD]":0,"[UNK]":1,"[CLS]":2,"[SEP]":3,"a":4,"##b":5,"AB":6,"<x>":7}"###
+        let model = ###"{"type":"WordPiece","unk_token":"[UNK]","continuing_subword_prefix":"##","max_input_chars_per_word":100,"vocab":"###
+        return Data((#"{"added_tokens":\#(added),"normalizer":\#(normalizer),"pre_tokenizer":\#(preTokenizer),"post_processor":null,"model":"#
+            + model + vocab + "}}").utf8)
+    }
+
+    func testNormalizerSettingsComeFromTheFile() throws {
+        let lower = try WordPieceTokenizer(tokenizerJSON: json(normalizer: #"{"type":"BertNormalizer","lowercase":true}"#))
+        XCTAssertEqual(lower.tokenize("AB"), ["a", "##b"])
+        let none = try WordPieceTokenizer(tokenizerJSON: json(normalizer: "null"))
+        XCTAssertEqual(none.tokenize("AB"), ["AB"])
+        XCTAssertThrowsError(try WordPieceTokenizer(tokenizerJSON: json(normalizer: #"{"type":"NFC"}"#)))
+        XCTAssertThrowsError(try WordPieceTokenizer(tokenizerJSON: json(normalizer: "null", preTokenizer: #"{"type":"Whitespace"}"#)))
+    }
+
+    func testAddedTokensAreMatchedVerbatim() throws {
+        let added = #"[{"id":7,"content":"<x>","special":false,"normalized":false}]"#
+        let tokenizer = try WordPieceTokenizer(tokenizerJSON: json(normalizer: #"{"type":"BertNormalizer","lowercase":false}"#, added: added))
+        XCTAssertEqual(tokenizer.tokenize("a<x>AB"), ["a", "<x>", "AB"])
+        let normalized = #"[{"id":7,"content":"<x>","special":false,"normalized":true}]"#
+        XCTAssertThrowsError(try WordPieceTokenizer(tokenizerJSON: json(normalizer: "null", added: normalized)))
+    }
+}
