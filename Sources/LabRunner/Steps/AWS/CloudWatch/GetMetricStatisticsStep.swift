@@ -1,5 +1,4 @@
-// CloudWatch and the simulated clock as steps: read per-minute SageMaker metrics, and
-// let simulated time pass (the notebooks' `time.sleep`, an hour of autoscaling).
+// `cloudwatch.get_metric_statistics`: GetMetricStatistics over the last N simulated minutes; datapoints as lists ready for a figure.
 import Cloud
 import Foundation
 
@@ -48,37 +47,5 @@ struct GetMetricStatisticsStep: LabStep {
         return Shape.object([("Label", .string(output.label)), ("Count", .int(values.count)),
                              ("Minutes", .list(minutesFromStart.map(LabValue.number))), ("Values", .list(values.map(LabValue.number))),
                              ("Max", values.max().map(LabValue.number))])
-    }
-}
-
-struct SleepStep: LabStep {
-    static let kind = "clock.sleep"
-    static let summary = "Lets simulated time pass (scheduled work — queues, scaling, provisioning — runs on the way)."
-    let seconds: Arg<Double>
-
-    init(arguments: inout StepArguments) throws { seconds = try arguments.required("Seconds") }
-
-    func run(in context: StepContext) async throws -> LabValue {
-        let value = try context.resolve(seconds)
-        guard value >= 0, value <= 7 * 86_400 else { throw LabError(seconds.location, "Seconds must be between 0 and one week") }
-        context.cloud.clock.advance(by: value)
-        return Shape.object([("Now", Shape.date(context.cloud.clock.now))])
-    }
-}
-
-struct SimulateModelLatencyStep: LabStep {
-    static let kind = "sagemaker.simulate_model_latency"
-    static let summary = "Makes an endpoint's model take N simulated seconds per request (a stand-in for a slow model)."
-    let name: Arg<String>, seconds: Arg<Double>
-
-    init(arguments: inout StepArguments) throws {
-        name = try arguments.required("EndpointName")
-        seconds = try arguments.required("Seconds")
-    }
-
-    func run(in context: StepContext) async throws -> LabValue {
-        let endpoint = try context.resolve(name), value = try context.resolve(seconds)
-        try context.cloud.sagemaker.setSimulatedModelLatency(endpointName: endpoint, value)
-        return Shape.object([("EndpointName", .string(endpoint)), ("SimulatedModelLatencySeconds", .number(value))])
     }
 }

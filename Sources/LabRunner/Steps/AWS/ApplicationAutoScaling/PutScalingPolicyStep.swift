@@ -1,28 +1,6 @@
-// Application Auto Scaling calls as steps: register an endpoint variant, put a
-// target-tracking policy on a CloudWatch metric, read the scaling activities.
+// `application-autoscaling.put_scaling_policy`: PutScalingPolicy: TargetTrackingScaling on a predefined or customized metric, with cooldowns.
 import Cloud
 import Foundation
-
-struct RegisterScalableTargetStep: LabStep {
-    static let kind = "application-autoscaling.register_scalable_target"
-    static let summary = "RegisterScalableTarget for sagemaker:variant:DesiredInstanceCount (MinCapacity 0 for async)."
-    let namespace: Arg<String>, resource: Arg<String>, dimension: Arg<String>, min: Arg<Int>, max: Arg<Int>
-
-    init(arguments: inout StepArguments) throws {
-        namespace = try arguments.required("ServiceNamespace")
-        resource = try arguments.required("ResourceId")
-        dimension = try arguments.required("ScalableDimension")
-        min = try arguments.required("MinCapacity")
-        max = try arguments.required("MaxCapacity")
-    }
-
-    func run(in context: StepContext) async throws -> LabValue {
-        let arn = try context.cloud.applicationAutoScaling.registerScalableTarget(
-            serviceNamespace: try context.resolve(namespace), resourceId: try context.resolve(resource),
-            scalableDimension: try context.resolve(dimension), minCapacity: try context.resolve(min), maxCapacity: try context.resolve(max))
-        return Shape.object([("ScalableTargetARN", .string(arn))])
-    }
-}
 
 struct PutScalingPolicyStep: LabStep {
     static let kind = "application-autoscaling.put_scaling_policy"
@@ -78,44 +56,5 @@ struct PutScalingPolicyStep: LabStep {
         config.scaleOutCooldown = try r.optionalInt("ScaleOutCooldown")
         try r.finish()
         return config
-    }
-}
-
-struct DescribeScalingActivitiesStep: LabStep {
-    static let kind = "application-autoscaling.describe_scaling_activities"
-    static let summary = "DescribeScalingActivities: every scale-out and scale-in with its cause."
-    let namespace: Arg<String>, resource: Arg<String>?
-
-    init(arguments: inout StepArguments) throws {
-        namespace = try arguments.required("ServiceNamespace")
-        resource = try arguments.optional("ResourceId")
-    }
-
-    func run(in context: StepContext) async throws -> LabValue {
-        let activities = try context.cloud.applicationAutoScaling.describeScalingActivities(
-            serviceNamespace: try context.resolve(namespace), resourceId: try resource.map(context.resolve))
-        return Shape.object([("ScalingActivities", .list(activities.map { a in
-            Shape.object([("Description", .string(a.description)), ("Cause", .string(a.cause)),
-                          ("StartTime", Shape.date(a.startTime)), ("StatusCode", .string(a.statusCode.rawValue))])
-        }))])
-    }
-}
-
-struct DeregisterScalableTargetStep: LabStep {
-    static let kind = "application-autoscaling.deregister_scalable_target"
-    static let summary = "DeregisterScalableTarget."
-    let namespace: Arg<String>, resource: Arg<String>, dimension: Arg<String>
-
-    init(arguments: inout StepArguments) throws {
-        namespace = try arguments.required("ServiceNamespace")
-        resource = try arguments.required("ResourceId")
-        dimension = try arguments.required("ScalableDimension")
-    }
-
-    func run(in context: StepContext) async throws -> LabValue {
-        try context.cloud.applicationAutoScaling.deregisterScalableTarget(
-            serviceNamespace: try context.resolve(namespace), resourceId: try context.resolve(resource),
-            scalableDimension: try context.resolve(dimension))
-        return Shape.object([("Deregistered", .bool(true))])
     }
 }

@@ -1,0 +1,19 @@
+// `ecr.create_repository`: CreateRepository: returns the repositoryUri images are pushed to.
+import Cloud
+import Foundation
+
+struct CreateRepositoryStep: LabStep {
+    static let kind = "ecr.create_repository"
+    static let summary = "CreateRepository: returns the repositoryUri images are pushed to."
+    let name: Arg<String>
+
+    init(arguments: inout StepArguments) throws { name = try arguments.required("repositoryName") }
+
+    func run(in context: StepContext) async throws -> LabValue {
+        let repository = try context.cloud.ecr.createRepository(repositoryName: try context.resolve(name))
+        return Shape.object([("repository", Shape.object([
+            ("repositoryArn", .string(repository.repositoryArn)), ("repositoryName", .string(repository.repositoryName)),
+            ("repositoryUri", .string(repository.repositoryUri)), ("registryId", .string(repository.registryId)),
+        ]))])
+    }
+}

@@ -1,0 +1,15 @@
+// `sts.get_caller_identity`: GetCallerIdentity: the account, the caller's ARN and user id.
+import Cloud
+import Foundation
+
+struct GetCallerIdentityStep: LabStep {
+    static let kind = "sts.get_caller_identity"
+    static let summary = "GetCallerIdentity: the account, the caller's ARN and user id."
+
+    init(arguments: inout StepArguments) throws {}
+
+    func run(in context: StepContext) async throws -> LabValue {
+        let identity = context.cloud.sts.getCallerIdentity()
+        return Shape.object([("UserId", .string(identity.userId)), ("Account", .string(identity.account)), ("Arn", .string(identity.arn))])
+    }
+}

@@ -1,0 +1,35 @@
+// `s3.wait_object_exists`: Polls HeadObject until the object exists (NoSuchKey means wait), as boto3's object_exists waiter.
+import Cloud
+import Foundation
+
+/// boto3's `s3.get_waiter("object_exists")`: HeadObject every 5 s, 20 attempts (botocore's
+/// s3 waiters-2.json), on the simulated clock — what the async lab does while it polls.
+struct ObjectExistsWaitStep: LabStep {
+    static let kind = "s3.wait_object_exists"
+    static let summary = "Polls HeadObject until the object exists (NoSuchKey means wait), as boto3's object_exists waiter."
+    let bucket: Arg<String>?, key: Arg<String>?, uri: Arg<String>?, delay: Arg<Double>?, attempts: Arg<Int>?
+
+    init(arguments: inout StepArguments) throws {
+        bucket = try arguments.optional("Bucket")
+        key = try arguments.optional("Key")
+        uri = try arguments.optional("S3Uri")
+        delay = try arguments.optional("Delay")
+        attempts = try arguments.optional("MaxAttempts")
+    }
+
+    func run(in context: StepContext) async throws -> LabValue {
+        let (b, k) = try S3Location.resolve(bucket: bucket, key: key, uri: uri, in: context)
+        let step = try context.resolve(delay, default: 5), limit = try context.resolve(attempts, default: 20)
+        guard step > 0, limit > 0 else { throw LabError(delay?.location ?? attempts!.location, "Delay and MaxAttempts must be positive") }
+        let clock = context.cloud.clock
+        let started = clock.now
+        for attempt in 1...limit {
+            if let head = try? context.cloud.s3.headObject(bucket: b, key: k) {
+                return Shape.object([("S3Uri", .string("s3://\(b)/\(k)")), ("ContentLength", .int(head.contentLength)),
+                                     ("Attempts", .int(attempt)), ("WaitedSeconds", .number(clock.now.timeIntervalSince(started)))])
+            }
+            clock.advance(by: step)
+        }
+        throw LabError(uri?.location ?? key!.location, "Waiter ObjectExists failed: Max attempts exceeded (s3://\(b)/\(k) still missing after \(limit) × \(step) s)")
+    }
+}

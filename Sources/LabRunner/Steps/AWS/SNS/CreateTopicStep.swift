@@ -1,0 +1,15 @@
+// `sns.create_topic`: CreateTopic: returns TopicArn.
+import Cloud
+import Foundation
+
+struct CreateTopicStep: LabStep {
+    static let kind = "sns.create_topic"
+    static let summary = "CreateTopic: returns TopicArn."
+    let name: Arg<String>
+
+    init(arguments: inout StepArguments) throws { name = try arguments.required("Name") }
+
+    func run(in context: StepContext) async throws -> LabValue {
+        Shape.object([("TopicArn", .string(try context.cloud.sns.createTopic(name: try context.resolve(name))))])
+    }
+}

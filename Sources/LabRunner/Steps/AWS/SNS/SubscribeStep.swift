@@ -1,0 +1,21 @@
+// `sns.subscribe`: Subscribe: email subscriptions stay pending until confirmed.
+import Cloud
+import Foundation
+
+struct SubscribeStep: LabStep {
+    static let kind = "sns.subscribe"
+    static let summary = "Subscribe: email subscriptions stay pending until confirmed."
+    let topic: Arg<String>, proto: Arg<String>, endpoint: Arg<String>
+
+    init(arguments: inout StepArguments) throws {
+        topic = try arguments.required("TopicArn")
+        proto = try arguments.required("Protocol")
+        endpoint = try arguments.required("Endpoint")
+    }
+
+    func run(in context: StepContext) async throws -> LabValue {
+        let arn = try context.cloud.sns.subscribe(topicArn: try context.resolve(topic), protocol: try context.resolve(proto),
+                                                  endpoint: try context.resolve(endpoint))
+        return Shape.object([("SubscriptionArn", .string(arn))])
+    }
+}

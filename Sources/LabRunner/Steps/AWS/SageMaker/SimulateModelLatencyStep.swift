@@ -1,0 +1,20 @@
+// `sagemaker.simulate_model_latency`: Makes an endpoint's model take N simulated seconds per request (a stand-in for a slow model).
+import Cloud
+import Foundation
+
+struct SimulateModelLatencyStep: LabStep {
+    static let kind = "sagemaker.simulate_model_latency"
+    static let summary = "Makes an endpoint's model take N simulated seconds per request (a stand-in for a slow model)."
+    let name: Arg<String>, seconds: Arg<Double>
+
+    init(arguments: inout StepArguments) throws {
+        name = try arguments.required("EndpointName")
+        seconds = try arguments.required("Seconds")
+    }
+
+    func run(in context: StepContext) async throws -> LabValue {
+        let endpoint = try context.resolve(name), value = try context.resolve(seconds)
+        try context.cloud.sagemaker.setSimulatedModelLatency(endpointName: endpoint, value)
+        return Shape.object([("EndpointName", .string(endpoint)), ("SimulatedModelLatencySeconds", .number(value))])
+    }
+}

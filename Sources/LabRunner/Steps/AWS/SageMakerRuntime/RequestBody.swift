@@ -1,0 +1,40 @@
+// Request bodies written in a book (text, a value sent as JSON, or a file), and
+// replies made readable, for every step that sends or receives a payload.
+import Cloud
+import Foundation
+
+/// Request bodies written in a book, and replies made readable.
+enum RequestBody {
+    static func resolve(body: Arg<LabValue>?, file: Arg<String>?, in context: StepContext) throws -> Data {
+        if let file {
+            let path = try context.resolve(file)
+            guard let data = try? Data(contentsOf: context.bookFile(path)) else {
+                throw LabError(file.location, "cannot read BodyFile \(path)")
+            }
+            return data
+        }
+        let value = try context.resolve(body!)
+        if let text = value.string { return Data(text.utf8) }
+        return Data(value.jsonString.utf8)
+    }
+
+    static func preview(_ data: Data) -> String {
+        guard let text = String(data: data, encoding: .utf8) else { return "\(data.count) bytes (binary)" }
+        return text.count > 2000 ? String(text.prefix(2000)) + "\n…" : text
+    }
+
+    /// JSON Lines as `Lines`, JSON as `Json`, anything else as text in `Body`.
+    static func decoded(_ data: Data, contentType: String) -> [(String, LabValue)] {
+        guard let text = String(data: data, encoding: .utf8) else {
+            return [("BodyBytes", .int(data.count))]
+        }
+        // A parsed body replaces the raw text: the handout shows it once, readably.
+        if contentType.contains("jsonlines") {
+            let lines = text.split(separator: "\n").map { try? LabValue(json: Data($0.utf8)) }
+            if lines.allSatisfy({ $0 != nil }) { return [("Lines", .list(lines.compactMap { $0 }))] }
+        } else if contentType.contains("json"), let value = try? LabValue(json: data) {
+            return [("Json", value)]
+        }
+        return [("Body", .string(text))]
+    }
+}

@@ -1,0 +1,17 @@
+// `local.delete_endpoint`: Stops a local-mode endpoint.
+import Foundation
+import Serving
+
+struct LocalDeleteStep: LabStep {
+    static let kind = "local.delete_endpoint"
+    static let summary = "Stops a local-mode endpoint."
+    let name: Arg<String>
+
+    init(arguments: inout StepArguments) throws { name = try arguments.required("EndpointName") }
+
+    func run(in context: StepContext) async throws -> LabValue {
+        let endpoint = try context.resolve(name)
+        try context.session.services.removeLocalEndpoint(endpoint, at: name.location)
+        return .object(LabObject([("EndpointName", .string(endpoint)), ("Deleted", .bool(true))]))
+    }
+}

@@ -1,0 +1,29 @@
+// `local.deploy`: Starts a local-mode endpoint: one serving container on this machine, from a model.tar.gz.
+import Foundation
+import Serving
+
+struct LocalDeployStep: LabStep {
+    static let kind = "local.deploy"
+    static let summary = "Starts a local-mode endpoint: one serving container on this machine, from a model.tar.gz."
+    let name: Arg<String>, artifact: Arg<String>, program: Arg<String>
+
+    init(arguments: inout StepArguments) throws {
+        name = try arguments.required("EndpointName")
+        artifact = try arguments.required("ModelData")
+        program = try arguments.required("SAGEMAKER_PROGRAM")
+    }
+
+    func run(in context: StepContext) async throws -> LabValue {
+        let endpoint = try context.resolve(name)
+        let path = try context.resolve(artifact)
+        guard let data = try? Data(contentsOf: context.bookFile(path)) else { throw LabError(artifact.location, "cannot read \(path)") }
+        let work = context.session.services.stateDirectory.appendingPathComponent("local/\(endpoint)")
+        let started = DispatchTime.now()
+        let container = try ModelContainer(artifact: data, program: try context.resolve(program),
+                                           registry: context.session.services.handlers, workDirectory: work)
+        try context.session.services.addLocalEndpoint(endpoint, container, at: name.location)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return .object(LabObject([("EndpointName", .string(endpoint)), ("Ping", .int(container.ping())),
+                                  ("ModelLoadSeconds", .number(seconds))]))
+    }
+}

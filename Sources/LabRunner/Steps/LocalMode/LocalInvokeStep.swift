@@ -1,0 +1,26 @@
+// `local.invoke_endpoint`: invoke_endpoint against a local-mode endpoint: raw Body or BodyFile, ContentType, Accept.
+import Foundation
+import Serving
+
+struct LocalInvokeStep: LabStep {
+    static let kind = "local.invoke_endpoint"
+    static let summary = "invoke_endpoint against a local-mode endpoint: raw Body or BodyFile, ContentType, Accept."
+    let name: Arg<String>, body: Arg<LabValue>?, bodyFile: Arg<String>?, contentType: Arg<String>?, accept: Arg<String>?
+
+    init(arguments: inout StepArguments) throws {
+        name = try arguments.required("EndpointName")
+        body = try arguments.optional("Body")
+        bodyFile = try arguments.optional("BodyFile")
+        guard (body == nil) != (bodyFile == nil) else { throw LabError(arguments.location, "takes one of Body or BodyFile") }
+        contentType = try arguments.optional("ContentType")
+        accept = try arguments.optional("Accept")
+    }
+
+    func run(in context: StepContext) async throws -> LabValue {
+        let container = try context.session.services.localEndpoint(try context.resolve(name), at: name.location)
+        let payload = try RequestBody.resolve(body: body, file: bodyFile, in: context)
+        let type = try context.resolve(contentType, default: "application/jsonlines")
+        return try LocalReply.shape(container.invocations(body: payload, contentType: type, accept: try context.resolve(accept, default: type)),
+                                    endpoint: name, context: context)
+    }
+}

@@ -1,0 +1,24 @@
+// `local.predict`: Predictor.predict on a local endpoint: serializes a list of objects as JSON Lines and parses the reply.
+import Foundation
+import Serving
+
+/// The SageMaker SDK's Predictor with a JSON Lines serializer and deserializer:
+/// a list of objects goes out one per line, and the reply lines come back as a list.
+struct LocalPredictStep: LabStep {
+    static let kind = "local.predict"
+    static let summary = "Predictor.predict on a local endpoint: serializes a list of objects as JSON Lines and parses the reply."
+    let name: Arg<String>, data: Arg<[LabValue]>
+
+    init(arguments: inout StepArguments) throws {
+        name = try arguments.required("EndpointName")
+        data = try arguments.required("data")
+    }
+
+    func run(in context: StepContext) async throws -> LabValue {
+        let container = try context.session.services.localEndpoint(try context.resolve(name), at: name.location)
+        let lines = try context.resolve(data).map(\.jsonString).joined(separator: "\n")
+        let type = "application/jsonlines"
+        return try LocalReply.shape(container.invocations(body: Data(lines.utf8), contentType: type, accept: type),
+                                    endpoint: name, context: context)
+    }
+}

@@ -1,0 +1,56 @@
+// `model.package`: Builds model.tar.gz (weights at the root, code/ naming the handler); optionally uploads it to S3.
+import Foundation
+import Cloud
+import Serving
+
+struct PackageModelStep: LabStep {
+    static let kind = "model.package"
+    static let summary = "Builds model.tar.gz (weights at the root, code/ naming the handler); optionally uploads it to S3."
+    let model: Arg<String>, program: Arg<String>, upload: Arg<String>?
+
+    init(arguments: inout StepArguments) throws {
+        model = try arguments.required("model")
+        program = try arguments.required("program")
+        upload = try arguments.optional("upload")
+    }
+
+    func run(in context: StepContext) async throws -> LabValue {
+        let directory = try context.modelDirectory(try context.resolve(model), at: model.location)
+        let name = try context.resolve(program)
+        guard context.session.services.handlers.modelHandlerNames.contains(name) else {
+            throw LabError.unknown("handler", name, at: program.location, known: context.session.services.handlers.modelHandlerNames)
+        }
+        let manifest = Data(LabValue.object(LabObject([("program", .string(name))])).prettyJSON.utf8)
+        let artifact = try Self.pack(directory, manifest: manifest, staging: context.session.services.stateDirectory
+            .appendingPathComponent("\(context.stepID)-staging"))
+        let file = context.session.services.stateDirectory.appendingPathComponent("\(context.stepID).model.tar.gz")
+        try artifact.write(to: file, options: .atomic)
+        let listing = try ModelArtifact.entries(of: artifact).filter { $0.kind == .file }
+        context.show(.code(listing.map { "\(String(format: "%10d", $0.contents.count))  \($0.path)" }.joined(separator: "\n"),
+                           language: "text", caption: "$ tar -tzvf model.tar.gz"))
+        var out = LabObject([("Path", .string(file.path)), ("Bytes", .int(artifact.count)),
+                             ("Files", .list(listing.map { .string($0.path) }))])
+        if let upload {
+            let uri = try context.resolve(upload)
+            let parsed: (String, String)
+            do { let u = try S3URI(parsing: uri); parsed = (u.bucket, u.key) } catch {
+                throw LabError(upload.location, "upload must be s3://bucket/key, not '\(uri)'")
+            }
+            if (try? context.cloud.s3.headBucket(parsed.0)) == nil { try context.cloud.s3.createBucket(parsed.0) }
+            _ = try context.cloud.s3.putObject(bucket: parsed.0, key: parsed.1, body: artifact, contentType: "application/x-gzip")
+            out["ModelDataUrl"] = .string(uri)
+        }
+        return .object(out)
+    }
+
+    /// The model's files at the root and code/handler.json naming the handler.
+    static func pack(_ directory: URL, manifest: Data, staging: URL) throws -> Data {
+        let files = FileManager.default
+        try? files.removeItem(at: staging)
+        defer { try? files.removeItem(at: staging) }
+        try files.copyItem(at: directory, to: staging)
+        try files.createDirectory(at: staging.appendingPathComponent("code"), withIntermediateDirectories: true)
+        try manifest.write(to: staging.appendingPathComponent("code/handler.json"))
+        return try ModelArtifact.pack(directory: staging)
+    }
+}
