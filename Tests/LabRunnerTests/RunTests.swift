@@ -140,4 +140,33 @@ final class RunTests: XCTestCase {
                       outcome.runs[0].records[0].failure ?? "")
         XCTAssertLessThan(Date().timeIntervalSince(started), 5, "the runner must not wait for the step to finish")
     }
+
+    func testImageExpectationsCheckSizeAndLikeness() async throws {
+        let chart = { (values: String, like: String) in """
+            id: pictures
+            title: Pictures
+            steps:
+              - kind: figure
+                id: chart
+                chart: bar
+                caption: 막대
+                categories: [가, 나, 다]
+                values: \(values)
+                expect:
+                  - {image: $.file, size: [960, 540]\(like)}
+            """ }
+        let first = try await run(try book(chart("[1, 2, 3]", "")))
+        XCTAssertEqual(first.exitCode, 0, first.runs[0].records[0].failure ?? "")
+        let reference = dir.appendingPathComponent("reference.png")
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("out/pictures/chart-chart.png"), to: reference)
+
+        let same = try await run(try book(chart("[1, 2, 3]", ", like: reference.png, tolerance: 0.001")))
+        XCTAssertEqual(same.exitCode, 0, same.runs[0].records[0].failure ?? "")
+        let different = try await run(try book(chart("[3, 0.1, 3]", ", like: reference.png, tolerance: 0.005")))
+        XCTAssertEqual(different.exitCode, 1)
+        XCTAssertTrue(different.runs[0].records[0].failure?.contains("expected to look like reference.png") ?? false,
+                      different.runs[0].records[0].failure ?? "")
+        let wrongSize = try await run(try book(chart("[1, 2, 3]", "").replacingOccurrences(of: "[960, 540]", with: "[640, 480]")))
+        XCTAssertTrue(wrongSize.runs[0].records[0].failure?.contains("expected an image of 640×480, actual 960×540") ?? false)
+    }
 }
