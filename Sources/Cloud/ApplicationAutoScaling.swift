@@ -17,6 +17,8 @@ public final class ApplicationAutoScaling: @unchecked Sendable {
     static let scaleOutDatapoints = 3
     static let scaleInDatapoints = 15
     static let scaleInFraction = 0.9
+    /// The largest MaxCapacity accepted: SageMaker's per-type endpoint instance quota.
+    public static let maxCapacityQuota = SageMaker.endpointInstanceQuota
 
     private struct Target {
         var target: ScalableTarget
@@ -76,6 +78,10 @@ public final class ApplicationAutoScaling: @unchecked Sendable {
             }
             guard min >= 0, max >= 0 else { throw Self.validation("Capacities cannot be negative.") }
             guard min <= max else { throw Self.validation("Minimum capacity cannot be greater than maximum capacity") }
+            // A variant can never hold more instances than the account's endpoint quota.
+            guard max <= Self.maxCapacityQuota else {
+                throw Self.validation("MaxCapacity \(max) for \(resourceId) exceeds the account-level service limit of \(Self.maxCapacityQuota) instances for endpoint usage.")
+            }
             if min == 0 && description.asyncInferenceConfig == nil {
                 throw Self.validation("MinCapacity 0 is supported only for variants of asynchronous endpoints; use at least 1 for \(resourceId).")
             }
@@ -251,9 +257,8 @@ public final class ApplicationAutoScaling: @unchecked Sendable {
         }
         state.highStreak = value > config.targetValue ? state.highStreak + 1 : 0
         state.lowStreak = value < config.targetValue * Self.scaleInFraction ? state.lowStreak + 1 : 0
-        // Capped before converting: a wild metric value must not overflow Int.
         let ratio = (Double(max(current, 1)) * value / config.targetValue).rounded(.up)
-        let desired = Int(min(max(ratio, 0), Double(target.target.maxCapacity) + 1))
+        let desired = Self.capacity(ratio, cap: target.target.maxCapacity + 1)
         let alarms = state.policy.alarms.map(\.alarmName)
         if state.highStreak >= Self.scaleOutDatapoints && desired > current, let high = alarms.first {
             return Proposal(capacity: desired, scaleIn: false,
@@ -341,56 +346,11 @@ public final class ApplicationAutoScaling: @unchecked Sendable {
         return value.flatMap { $0.isFinite ? $0 : nil }
     }
 
-    // MARK: Validation
-
-    private static let namespaces = ["ecs", "elasticmapreduce", "ec2", "appstream", "dynamodb", "rds", "sagemaker",
-                                     "custom-resource", "comprehend", "lambda", "cassandra", "kafka", "elasticache",
-                                     "neptune", "workspaces"]
-
-    private static func checkNamespace(_ namespace: String) throws {
-        guard namespaces.contains(namespace) else {
-            throw validation("1 validation error detected: Value '\(namespace)' at 'serviceNamespace' failed to satisfy constraint: Member must satisfy enum value set: [\(namespaces.joined(separator: ", "))]")
-        }
-        guard namespace == "sagemaker" else {
-            throw validation("Service namespace \(namespace) is not emulated; only sagemaker is.")
-        }
-    }
-
-    /// `endpoint/<endpoint>/variant/<variant>` with dimension sagemaker:variant:DesiredInstanceCount.
-    private static func parse(_ namespace: String, _ resourceId: String, _ dimension: String) throws -> (String, String) {
-        try checkNamespace(namespace)
-        guard dimension == sagemakerDimension else {
-            throw validation("Unsupported scalable dimension \(dimension) for service namespace sagemaker; the emulator supports \(sagemakerDimension).")
-        }
-        let parts = resourceId.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 4, parts[0] == "endpoint", parts[2] == "variant", !parts[1].isEmpty, !parts[3].isEmpty else {
-            throw validation("Unsupported resource ID \(resourceId); expected endpoint/<endpoint-name>/variant/<variant-name>.")
-        }
-        return (parts[1], parts[3])
-    }
-
-    private static func check(_ config: TargetTrackingScalingPolicyConfiguration) throws {
-        guard (config.predefinedMetricSpecification == nil) != (config.customizedMetricSpecification == nil) else {
-            throw validation("Exactly one of PredefinedMetricSpecification and CustomizedMetricSpecification must be specified.")
-        }
-        if let predefined = config.predefinedMetricSpecification, predefined.predefinedMetricType != "SageMakerVariantInvocationsPerInstance" {
-            throw validation("Predefined metric type \(predefined.predefinedMetricType) is not emulated; use SageMakerVariantInvocationsPerInstance or a CustomizedMetricSpecification.")
-        }
-        guard config.targetValue.isFinite, config.targetValue > 0 else {
-            throw validation("The target value \(config.targetValue) must be greater than 0.")
-        }
-        for (value, name) in [(config.scaleInCooldown, "scaleInCooldown"), (config.scaleOutCooldown, "scaleOutCooldown")] {
-            if let value, value < 0 {
-                throw validation("1 validation error detected: Value '\(value)' at '\(name)' failed to satisfy constraint: Member must have value greater than or equal to 0")
-            }
-        }
-    }
-
-    static func validation(_ message: String) -> AWSError {
-        AWSError(service: "application-autoscaling", code: "ValidationException", httpStatus: 400, message: message)
-    }
-
-    static func notFound(_ message: String) -> AWSError {
-        AWSError(service: "application-autoscaling", code: "ObjectNotFoundException", httpStatus: 400, message: message)
+    /// `ratio` as an instance count in 0...cap, compared as Doubles and only then
+    /// converted: NaN counts as 0 and an infinite or huge ratio as `cap`, never a trap.
+    static func capacity(_ ratio: Double, cap: Int) -> Int {
+        guard ratio > 0 else { return 0 }  // also NaN
+        guard ratio < Double(cap) else { return cap }
+        return Int(ratio)
     }
 }

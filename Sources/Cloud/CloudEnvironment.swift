@@ -44,7 +44,7 @@ public final class CloudEnvironment: @unchecked Sendable {
 
         // --- SageMaker services (owned by "sagemaker").
         sagemaker = SageMaker(account: account, clock: clock, registry: registry, s3: s3, sns: sns,
-                              cloudWatch: cloudWatch,
+                              cloudWatch: cloudWatch, iam: iam,
                               workDirectory: stateDirectory.appendingPathComponent("sagemaker", isDirectory: true))
         sagemakerRuntime = SageMakerRuntime(sagemaker: sagemaker)
         applicationAutoScaling = ApplicationAutoScaling(account: account, clock: clock, sagemaker: sagemaker,

@@ -75,6 +75,11 @@ public final class CloudWatch: @unchecked Sendable {
     /// GetMetricStatistics answers at most 1,440 datapoints per call.
     public static let maxDatapoints = 1440
     public static let maxDimensions = 30
+    /// The largest Period botocore's 32-bit Integer shape can carry.
+    public static let maxPeriod = Int(Int32.max)
+    /// PutMetricData's window around the service clock: two weeks back, two hours ahead.
+    public static let maxTimestampAge: TimeInterval = 14 * 86_400
+    public static let maxTimestampLead: TimeInterval = 2 * 3_600
 
     private struct MetricKey: Hashable {
         var namespace: String
@@ -106,16 +111,16 @@ public final class CloudWatch: @unchecked Sendable {
         try Self.validateName(namespace, parameter: "Namespace")
         try Self.validateName(metricName, parameter: "MetricData.member.1.MetricName")
         try Self.validateDimensions(dimensions, parameter: "MetricData.member.1.Dimensions")
-        guard (timestamp ?? clock.now).timeIntervalSince1970.isFinite else {
-            throw Self.invalidValue("The parameter MetricData.member.1.Timestamp is not a valid time.")
-        }
+        let now = clock.now
+        let stamp = timestamp ?? now
+        try Self.validateTimestamp(stamp, now: now)
         guard value.isFinite else {
             throw Self.invalidValue("The value \(value) for parameter MetricData.member.1.Value is invalid.")
         }
         let key = MetricKey(namespace: namespace, metricName: metricName, dimensions: dimensions.sorted())
         lock.withLock {
             if samples[key] == nil { metricOrder.append(key) }
-            samples[key, default: []].append(Sample(timestamp: timestamp ?? clock.now, value: value, unit: unit))
+            samples[key, default: []].append(Sample(timestamp: stamp, value: value, unit: unit))
         }
     }
 
@@ -134,9 +139,9 @@ public final class CloudWatch: @unchecked Sendable {
         }
         var buckets: [Int64: [Sample]] = [:]
         for sample in matching {
-            let seconds = Int64(floor(sample.timestamp.timeIntervalSince1970))
-            let bucket = seconds - ((seconds % Int64(period)) + Int64(period)) % Int64(period)
-            buckets[bucket, default: []].append(sample)
+            // PutMetricData keeps timestamps near the clock, so every sample has whole seconds.
+            guard let seconds = Self.wholeSeconds(sample.timestamp) else { continue }
+            buckets[Self.bucketStart(seconds, period: Int64(period)), default: []].append(sample)
         }
         let datapoints = buckets.keys.sorted().map { start in
             Self.datapoint(buckets[start] ?? [], at: Date(timeIntervalSince1970: TimeInterval(start)),
@@ -182,6 +187,10 @@ public final class CloudWatch: @unchecked Sendable {
         guard startTime.timeIntervalSince1970.isFinite, endTime.timeIntervalSince1970.isFinite else {
             throw invalidValue("The parameters StartTime and EndTime must be valid times.")
         }
+        // botocore's Period is a 32-bit Integer; larger values never reach the service.
+        guard period <= maxPeriod else {
+            throw invalidValue("The parameter Period must be at most \(maxPeriod) (got \(period)).")
+        }
         guard period >= 60, period % 60 == 0 else {
             throw invalidValue("The parameter Period must be a multiple of 60.")
         }
@@ -195,12 +204,42 @@ public final class CloudWatch: @unchecked Sendable {
         guard statistics.count <= 5 else {
             throw invalidValue("The collection Statistics must not contain more than 5 members.")
         }
-        let requested = Int((endTime.timeIntervalSince(startTime) / Double(period)).rounded(.up))
-        guard requested <= maxDatapoints else {
+        // Compared as a Double: a span between huge finite timestamps does not fit an Int.
+        let requested = (endTime.timeIntervalSince(startTime) / Double(period)).rounded(.up)
+        guard requested <= Double(maxDatapoints) else {
             throw AWSError(service: "cloudwatch", code: "InvalidParameterCombination", httpStatus: 400,
-                           message: "You have requested up to \(requested) datapoints, which exceeds the limit of 1,440. "
+                           message: "You have requested up to \(String(format: "%.0f", requested)) datapoints, which exceeds the limit of 1,440. "
                                + "You may reduce the datapoints requested by increasing Period, or decreasing the time range.")
         }
+    }
+
+    /// AWS takes data stamped up to two weeks back and two hours ahead of its clock.
+    private static func validateTimestamp(_ timestamp: Date, now: Date) throws {
+        let offset = timestamp.timeIntervalSince(now)
+        guard offset.isFinite, wholeSeconds(timestamp) != nil else {
+            throw invalidValue("The parameter MetricData.member.1.Timestamp is not a valid time.")
+        }
+        guard offset >= -maxTimestampAge else {
+            throw invalidValue("The parameter MetricData.member.1.Timestamp must specify a time no more than two weeks in the past.")
+        }
+        guard offset <= maxTimestampLead else {
+            throw invalidValue("The parameter MetricData.member.1.Timestamp must specify a time no more than two hours in the future.")
+        }
+    }
+
+    /// The timestamp's whole seconds since the epoch, or nil past 2^53 s, where a Double
+    /// stops holding every integer (and an Int64 conversion could trap).
+    private static func wholeSeconds(_ date: Date) -> Int64? {
+        let seconds = floor(date.timeIntervalSince1970)
+        guard seconds.isFinite, abs(seconds) <= 9_007_199_254_740_992 else { return nil }
+        return Int64(seconds)
+    }
+
+    /// The start of the Period-long bucket holding `seconds`, floor-divided so that times
+    /// before the epoch round down too. |seconds| <= 2^53 and period <= Int32.max: no overflow.
+    private static func bucketStart(_ seconds: Int64, period: Int64) -> Int64 {
+        let remainder = seconds % period
+        return remainder < 0 ? seconds - remainder - period : seconds - remainder
     }
 
     private static func validateName(_ name: String, parameter: String) throws {

@@ -169,14 +169,26 @@ public final class Lambda: @unchecked Sendable {
 
     // MARK: Helpers
 
-    /// Accepts a name or a function ARN, as the FunctionName member does. Caller holds `lock`.
+    /// Accepts every form FunctionName takes (botocore's pattern): a name, `name:qualifier`,
+    /// a partial ARN `123456789012:function:name`, or a full ARN, each optionally qualified.
+    /// Versions and aliases are not emulated: only `$LATEST` qualifies a function. Caller holds `lock`.
     func record(_ functionName: String) throws -> FunctionRecord {
-        let name = functionName.hasPrefix("arn:") ? String(functionName.split(separator: ":").last ?? "") : functionName
-        guard let record = functions[name] else {
-            let arn = functionName.hasPrefix("arn:") ? functionName : account.arn(service: "lambda", resource: "function:\(functionName)")
+        let (name, qualifier) = Self.splitFunctionName(functionName)
+        guard let record = functions[name], qualifier == nil || qualifier == "$LATEST" else {
+            let qualified = "function:\(name)" + (qualifier.map { ":\($0)" } ?? "")
+            let arn = functionName.hasPrefix("arn:") ? functionName : account.arn(service: "lambda", resource: qualified)
             throw Self.error("ResourceNotFoundException", 404, "Function not found: \(arn)")
         }
         return record
+    }
+
+    static func splitFunctionName(_ reference: String) -> (name: String, qualifier: String?) {
+        let parts = reference.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        if let index = parts.firstIndex(of: "function"), index + 1 < parts.count {
+            return (parts[index + 1], index + 2 < parts.count ? parts[(index + 2)...].joined(separator: ":") : nil)
+        }
+        if parts.count == 2 { return (parts[0], parts[1]) }
+        return (reference, nil)
     }
 
     private func resolvePullableImage(_ uri: String) throws -> ECRImage {

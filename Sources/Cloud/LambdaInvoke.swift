@@ -45,6 +45,9 @@ struct WarmInstance {
 extension Lambda {
     /// Invoke's payload quotas: 6 MB synchronous, 256 KB asynchronous.
     public static let maxSynchronousPayloadBytes = 6_291_456
+    /// A synchronous response may be 100 bytes larger than a request: Lambda's limit is
+    /// 6,291,556 bytes, the figure its ResponseSizeTooLarge message quotes.
+    public static let maxSynchronousResponseBytes = 6_291_556
     public static let maxEventPayloadBytes = 262_144
 
     public func invoke(functionName: String, invocationType: InvocationType = .requestResponse,
@@ -188,9 +191,9 @@ extension Lambda {
                 timedOut: true))
         }
         guard case .success(let body) = outcome else { return outcome }
-        guard body.count <= maxSynchronousPayloadBytes else {
+        guard body.count <= maxSynchronousResponseBytes else {
             return .failure(FunctionFailure(type: "Function.ResponseSizeTooLarge",
-                                            message: "Response payload size (\(body.count) bytes) exceeded maximum allowed payload size (\(maxSynchronousPayloadBytes) bytes)."))
+                                            message: "Response payload size (\(body.count) bytes) exceeded maximum allowed payload size (\(maxSynchronousResponseBytes) bytes)."))
         }
         guard (try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])) != nil else {
             return .failure(FunctionFailure(type: "Runtime.MarshalError",

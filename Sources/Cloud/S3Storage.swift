@@ -29,7 +29,21 @@ struct S3Storage {
     init(root: URL) throws {
         self.root = root
         try files.createDirectory(at: root, withIntermediateDirectories: true)
+        sweepTemporaryFiles()
     }
+
+    /// Removes `.tmp-*` files a process that died mid-write left behind. No write is under
+    /// way at init, and a temporary file is never part of a committed object.
+    private func sweepTemporaryFiles() {
+        let buckets = ((try? files.contentsOfDirectory(atPath: root.path)) ?? []).map { bucketDirectory($0) }
+        for directory in [root] + buckets {
+            for name in (try? files.contentsOfDirectory(atPath: directory.path)) ?? [] where name.hasPrefix(Self.temporaryPrefix) {
+                try? files.removeItem(at: directory.appendingPathComponent(name))
+            }
+        }
+    }
+
+    private static let temporaryPrefix = ".tmp-"
 
     func bucketDirectory(_ bucket: String) -> URL { root.appendingPathComponent(bucket, isDirectory: true) }
 
@@ -95,8 +109,14 @@ struct S3Storage {
     func put(bucket: String, metadata: StoredObjectMetadata, body: Data) throws {
         let directory = bucketDirectory(bucket)
         let previous = try self.metadata(bucket: bucket, key: metadata.key)
-        try commit(body, to: directory.appendingPathComponent(metadata.bodyFile))
-        try commit(Self.encoder.encode(metadata), to: metadataURL(bucket: bucket, key: metadata.key))
+        let bodyURL = directory.appendingPathComponent(metadata.bodyFile)
+        try commit(body, to: bodyURL)
+        do {
+            try commit(Self.encoder.encode(metadata), to: metadataURL(bucket: bucket, key: metadata.key))
+        } catch {
+            try? files.removeItem(at: bodyURL)  // no metadata names it: it would be an orphan
+            throw error
+        }
         if let previous, previous.bodyFile != metadata.bodyFile {
             try? files.removeItem(at: directory.appendingPathComponent(previous.bodyFile))
         }
@@ -109,8 +129,12 @@ struct S3Storage {
 
     /// Writes to a temporary file in the same directory and renames it over `url`.
     private func commit(_ data: Data, to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".tmp-\(UUID().uuidString)")
-        try data.write(to: temporary)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(Self.temporaryPrefix + UUID().uuidString)
+        do { try data.write(to: temporary) } catch {
+            try? files.removeItem(at: temporary)  // a failed write (disk full) may leave part of it
+            throw AWSError(service: "s3", code: "InternalError", httpStatus: 500,
+                           message: "could not write \(temporary.path): \(error.localizedDescription)")
+        }
         guard rename(temporary.path, url.path) == 0 else {
             let code = errno
             try? files.removeItem(at: temporary)

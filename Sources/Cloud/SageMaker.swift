@@ -37,6 +37,8 @@ public final class SageMaker: @unchecked Sendable {
     let s3: S3
     let sns: SNS
     let cloudWatch: CloudWatch
+    /// Where CreateModel checks that SageMaker may assume the execution role; nil skips the check.
+    let iam: IAM?
     /// Unpacked model artifacts live under here, one directory per endpoint and container.
     let workDirectory: URL
     let lock = NSRecursiveLock()
@@ -48,13 +50,14 @@ public final class SageMaker: @unchecked Sendable {
     var sequence = 0
 
     public init(account: Account, clock: VirtualClock, registry: HandlerRegistry, s3: S3, sns: SNS,
-                cloudWatch: CloudWatch, workDirectory: URL) {
+                cloudWatch: CloudWatch, iam: IAM? = nil, workDirectory: URL) {
         self.account = account
         self.clock = clock
         self.registry = registry
         self.s3 = s3
         self.sns = sns
         self.cloudWatch = cloudWatch
+        self.iam = iam
         self.workDirectory = workDirectory
     }
 
@@ -71,6 +74,7 @@ public final class SageMaker: @unchecked Sendable {
     @discardableResult
     public func createModel(_ input: CreateModelInput) throws -> CreateModelOutput {
         try SageMakerValidation.validate(input)
+        try checkRoleAndModelData(input)
         return try lock.withLock {
             let arn = arn("model", input.modelName)
             guard models[input.modelName.lowercased()] == nil else {
@@ -102,6 +106,21 @@ public final class SageMaker: @unchecked Sendable {
         try lock.withLock {
             _ = try requireModel(modelName)
             models[modelName.lowercased()] = nil
+        }
+    }
+
+    /// What CreateModel checks before it stores anything: SageMaker must be able to assume
+    /// the execution role, and every ModelDataUrl must name an existing object.
+    private func checkRoleAndModelData(_ input: CreateModelInput) throws {
+        let service = "sagemaker.amazonaws.com"
+        if let role = input.executionRoleArn, let iam, !iam.canBeAssumed(roleArn: role, byService: service) {
+            throw SageMakerErrors.validation("Could not assume role \(role). Please ensure that the role exists and allows principal '\(service)' to assume the role.")
+        }
+        for container in input.primaryContainer.map({ [$0] }) ?? input.containers ?? [] {
+            guard let url = container.modelDataUrl else { continue }
+            guard let location = try? S3URI(parsing: url), s3.objectExists(bucket: location.bucket, key: location.key) else {
+                throw SageMakerErrors.validation("Could not find model data at \(url).")
+            }
         }
     }
 

@@ -48,8 +48,12 @@ extension SageMakerRuntime {
         v.length(input.inputLocation, min: 1, max: 1024, at: "inputLocation")
         v.pattern(input.inputLocation, "^(https|s3)://([^/]+)/?(.*)$", at: "inputLocation")
         v.length(input.contentType, max: 1024, at: "contentType")
+        v.pattern(input.contentType, SageMakerPatterns.header, at: "contentType")
         v.length(input.accept, max: 1024, at: "accept")
+        v.pattern(input.accept, SageMakerPatterns.header, at: "accept")
         v.length(input.inferenceId, min: 1, max: 64, at: "inferenceId")
+        v.pattern(input.inferenceId, SageMakerPatterns.inferenceId, matching: SageMakerPatterns.inferenceIdICU,
+                  at: "inferenceId")
         v.range(input.requestTTLSeconds, min: 60, max: 21_600, at: "requestTTLSeconds")
         v.range(input.invocationTimeoutSeconds, min: 1, max: 3600, at: "invocationTimeoutSeconds")
         try v.check(SageMakerErrors.runtimeValidation)
@@ -81,9 +85,12 @@ extension SageMaker {
                 throw SageMakerErrors.runtimeValidation(
                     "The input object at \(input.inputLocation) is \(head.contentLength) bytes; asynchronous payloads are limited to \(SageMakerRuntime.maxAsyncPayloadBytes) bytes.")
             }
-            let inferenceId = input.inferenceId ?? Digest.uuidString(from: "inference|\(endpoint.arn)|\(nextSequence())")
-            let output = Self.join(async.outputConfig.s3OutputPath ?? "", "\(inferenceId).out")
-            let failure = async.outputConfig.s3FailurePath.map { Self.join($0, "\(inferenceId)-error.out") }
+            // As on AWS, the output objects are named by a generated id, never by the
+            // caller's InferenceId (which need not be a valid or unique object name).
+            let generated = Digest.uuidString(from: "inference|\(endpoint.arn)|\(nextSequence())")
+            let inferenceId = input.inferenceId ?? generated
+            let output = Self.join(async.outputConfig.s3OutputPath ?? "", "\(generated).out")
+            let failure = async.outputConfig.s3FailurePath.map { Self.join($0, "\(generated)-error.out") }
             queue.enqueue(QueuedInvocation(
                 inferenceId: inferenceId, inputLocation: input.inputLocation, contentType: input.contentType ?? head.contentType,
                 accept: input.accept, receivedTime: clock.now,

@@ -15,6 +15,9 @@ extension SageMaker {
                 throw SageMakerErrors.validation("Cannot create already existing endpoint \"\(arn)\".")
             }
             let config = try requireEndpointConfig(endpointConfigName)
+            for (type, count) in Self.requestedInstances(config.input).sorted(by: { $0.key < $1.key }) {
+                try checkInstanceQuota(type: type, delta: count)
+            }
             let endpoint = HostedEndpoint(name: endpointName, arn: arn, config: config, now: clock.now)
             endpoints[endpointName.lowercased()] = endpoint
             schedule(endpoint, after: timing.endpointCreation, "create") { self.finishProvisioning(endpoint, config: config) }
@@ -60,6 +63,9 @@ extension SageMaker {
                 throw SageMakerErrors.validation("Cannot update in-progress endpoint \"\(endpoint.arn)\".")
             }
             let config = try requireEndpointConfig(endpointConfigName)
+            for (type, count) in Self.requestedInstances(config.input).sorted(by: { $0.key < $1.key }) {
+                try checkInstanceQuota(type: type, delta: count, excluding: endpoint)
+            }
             endpoint.status = .updating
             endpoint.lastModifiedTime = clock.now
             schedule(endpoint, after: timing.endpointUpdate, "update") { self.finishProvisioning(endpoint, config: config) }
@@ -91,21 +97,44 @@ extension SageMaker {
             guard endpoint.status == .inService else {
                 throw SageMakerErrors.validation("Cannot update in-progress endpoint \"\(endpoint.arn)\".")
             }
-            for desired in desiredWeightsAndCapacities {
-                guard let variant = endpoint.variants.first(where: { $0.name == desired.variantName }) else {
-                    throw SageMakerErrors.validation("The variant name(s) \"\(desired.variantName)\" is/are not present in the endpoint \"\(endpoint.arn)\".")
-                }
+            // Every entry is checked before any is applied: a bad entry changes nothing.
+            let planned = try plan(desiredWeightsAndCapacities, for: endpoint)
+            for (variant, desired) in planned {
                 if let weight = desired.desiredWeight { variant.currentWeight = weight }
-                if let count = desired.desiredInstanceCount {
-                    guard variant.serverless == nil, count >= 0 else {
-                        throw SageMakerErrors.validation("DesiredInstanceCount \(count) is not valid for variant \"\(variant.name)\".")
-                    }
-                    resize(variant, of: endpoint, to: count)
-                }
+                if let count = desired.desiredInstanceCount { resize(variant, of: endpoint, to: count) }
             }
             endpoint.lastModifiedTime = clock.now
             return endpoint.arn
         }
+    }
+
+    /// Resolves and validates every entry of an UpdateEndpointWeightsAndCapacities request,
+    /// including the instance quota for the growth they add up to.
+    private func plan(_ entries: [DesiredWeightAndCapacity],
+                      for endpoint: HostedEndpoint) throws -> [(HostedVariant, DesiredWeightAndCapacity)] {
+        var growth: [String: Int] = [:]
+        let planned = try entries.enumerated().map { index, desired in
+            guard let variant = endpoint.variants.first(where: { $0.name == desired.variantName }) else {
+                throw SageMakerErrors.validation("The variant name(s) \"\(desired.variantName)\" is/are not present in the endpoint \"\(endpoint.arn)\".")
+            }
+            // botocore's VariantWeight: a float with min 0; NaN and infinity are no weight.
+            if let weight = desired.desiredWeight, !(weight.isFinite && weight >= 0) {
+                throw SageMakerErrors.validation("1 validation error detected: Value '\(weight)' at 'desiredWeightsAndCapacities.\(index + 1).member.desiredWeight' failed to satisfy constraint: Member must have value greater than or equal to 0")
+            }
+            if let count = desired.desiredInstanceCount {
+                guard variant.serverless == nil, count >= 0 else {
+                    throw SageMakerErrors.validation("DesiredInstanceCount \(count) is not valid for variant \"\(variant.name)\".")
+                }
+                if let type = variant.variant.instanceType {
+                    growth[type] = saturatingSum(growth[type] ?? 0, count - variant.desiredInstanceCount)
+                }
+            }
+            return (variant, desired)
+        }
+        for (type, delta) in growth.sorted(by: { $0.key < $1.key }) {
+            try checkInstanceQuota(type: type, delta: delta)
+        }
+        return planned
     }
 
     /// The endpoint's log lines (its /aws/sagemaker/Endpoints/<name> log group), oldest first.
@@ -149,6 +178,7 @@ extension SageMaker {
             endpoint.failureReason = nil
             endpoint.cache = InvocationCache()
             endpoint.status = .inService
+            removeGenerations(of: endpoint.name, except: endpoint.generation)
             endpoint.logs.append("\(clock.now): endpoint configuration \(config.input.endpointConfigName) is in service")
             if let async = config.input.asyncInferenceConfig {
                 if endpoint.queue == nil { endpoint.queue = InvocationQueue() }
@@ -178,7 +208,6 @@ extension SageMaker {
             variant.instances.removeAll { $0.state == .terminating && $0.inFlight == 0 }
             return
         }
-        if count > live.count { endpoint.status = .updating }
         for _ in live.count..<count {
             do {
                 let instance = try launchInstance(variant, state: .launching)
@@ -198,6 +227,10 @@ extension SageMaker {
                 endpoint.logs.append("\(clock.now): launching an instance for \(variant.name) failed: \(error)")
             }
         }
+        // Updating only while something is still coming up: if every launch failed, the
+        // endpoint keeps serving on what it has instead of staying Updating forever.
+        let launching = endpoint.variants.contains { $0.instances.contains { $0.state == .launching } }
+        endpoint.status = launching ? .updating : .inService
     }
 
     func variantSummaries(_ endpoint: HostedEndpoint) -> [ProductionVariantSummary] {

@@ -43,8 +43,10 @@ enum SageMakerErrors {
 struct ConstraintViolations {
     private(set) var messages: [String] = []
 
-    mutating func pattern(_ value: String?, _ pattern: String, at path: String) {
-        guard let value, !Self.fullMatch(value, pattern) else { return }
+    /// `matching` is the ICU form of a Java pattern whose meaning differs in ICU (AWS
+    /// checks with Java regexes); the message quotes botocore's `pattern`.
+    mutating func pattern(_ value: String?, _ pattern: String, matching: String? = nil, at path: String) {
+        guard let value, !Self.fullMatch(value, matching ?? pattern) else { return }
         add(value, at: path, "Member must satisfy regular expression pattern: \(pattern)")
     }
 
@@ -93,4 +95,14 @@ enum SageMakerPatterns {
     static let roleArn = "arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+"
     static let snsTopicArn = "arn:aws[a-z\\-]*:sns:[a-z0-9\\-]*:[0-9]{12}:[a-zA-Z0-9_.-]+"
     static let image = "[\\S]+"
+}
+
+/// botocore's patterns for sagemaker-runtime/2017-05-13/service-2.json: Header (ContentType,
+/// Accept), CustomAttributesHeader, InferenceId.
+extension SageMakerPatterns {
+    static let header = "\\p{ASCII}*"
+    static let inferenceId = "\\A\\S[\\p{Print}]*\\z"
+    /// The same in ICU: Java's \\S excludes only ASCII whitespace and its \\p{Print} is
+    /// printable ASCII, while ICU's \\p{Print} takes any printable Unicode character.
+    static let inferenceIdICU = "[^ \\t\\n\\x0B\\f\\r][\\x20-\\x7E]*"
 }

@@ -93,13 +93,39 @@ struct ProvisioningFailure: Error {
 
 extension SageMaker {
     /// Builds every variant of `config`: downloads and unpacks artifacts and loads models.
+    /// A failed attempt leaves no directory behind.
     func provision(_ config: StoredEndpointConfig, endpoint: String, generation: Int) throws -> [HostedVariant] {
+        do {
+            return try provisionVariants(config, endpoint: endpoint, generation: generation)
+        } catch {
+            try? FileManager.default.removeItem(at: generationDirectory(endpoint: endpoint, generation: generation))
+            throw error
+        }
+    }
+
+    /// Where one generation (create or update) of an endpoint unpacks its artifacts.
+    func generationDirectory(endpoint: String, generation: Int) -> URL {
+        workDirectory.appendingPathComponent("endpoints/\(endpoint.lowercased())/\(generation)", isDirectory: true)
+    }
+
+    /// Removes the unpacked artifacts of every generation but `generation`: once it
+    /// serves, no instance of an older configuration will ever load from them again.
+    func removeGenerations(of endpoint: String, except generation: Int) {
+        let parent = workDirectory.appendingPathComponent("endpoints/\(endpoint.lowercased())", isDirectory: true)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        for name in names where name != String(generation) {
+            try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
+        }
+    }
+
+    private func provisionVariants(_ config: StoredEndpointConfig, endpoint: String, generation: Int) throws -> [HostedVariant] {
         try config.input.productionVariants.map { variant in
             guard let model = models[(variant.modelName ?? "").lowercased()] else {
                 let reason = "Could not find model \"\(arn("model", variant.modelName ?? ""))\"."
                 throw ProvisioningFailure(reason: reason, log: reason)
             }
-            let base = workDirectory.appendingPathComponent("endpoints/\(endpoint.lowercased())/\(generation)/\(variant.variantName)")
+            let base = generationDirectory(endpoint: endpoint, generation: generation)
+                .appendingPathComponent(variant.variantName)
             let containers = try model.namedContainers.map { named in
                 try prepareContainer(named.name, named.definition, variant: variant.variantName,
                                      directory: base.appendingPathComponent(named.name))
@@ -134,6 +160,7 @@ extension SageMaker {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 try ModelArtifact.unpack(data, into: directory)
             } catch {
+                try? FileManager.default.removeItem(at: directory)  // no half-unpacked model stays behind
                 throw ProvisioningFailure(
                     reason: "Failed to extract model data archive for container \"\(name)\" from URL \"\(url)\". "
                         + "Please ensure that the object located at the URL is a valid tar.gz archive.",

@@ -7,6 +7,10 @@ import Serving
 /// latency measured when the result was computed.
 struct InvocationCache {
     static let capacity = 256
+    /// Bodies held at once: 256 entries of up to 6 MB each would be 1.5 GB per endpoint.
+    static let maxTotalBytes = 64 << 20
+    /// Larger responses are not cached; a model that slow to repeat is rare in the labs.
+    static let maxEntryBytes = 1 << 20
 
     struct Entry {
         var response: InvocationResponse
@@ -15,6 +19,8 @@ struct InvocationCache {
 
     private var entries: [String: Entry] = [:]
     private var order: [String] = []
+    private(set) var totalBytes = 0
+    var count: Int { entries.count }
 
     static func key(variant: String, container: String, body: Data, contentType: String, accept: String) -> String {
         "\(variant)|\(container)|\(contentType)|\(accept)|\(Digest.sha256Hex(body))"
@@ -22,8 +28,18 @@ struct InvocationCache {
 
     func lookup(_ key: String) -> Entry? { entries[key] }
 
+    /// Oldest entries go first when the count or the byte budget is exceeded.
     mutating func store(_ entry: Entry, for key: String) {
-        if entries.updateValue(entry, forKey: key) == nil { order.append(key) }
-        if order.count > Self.capacity { entries[order.removeFirst()] = nil }
+        let size = entry.response.body.count
+        guard size <= Self.maxEntryBytes else { return }
+        if let old = entries.updateValue(entry, forKey: key) {
+            totalBytes -= old.response.body.count
+        } else {
+            order.append(key)
+        }
+        totalBytes += size
+        while order.count > Self.capacity || totalBytes > Self.maxTotalBytes, !order.isEmpty {
+            if let evicted = entries.removeValue(forKey: order.removeFirst()) { totalBytes -= evicted.response.body.count }
+        }
     }
 }

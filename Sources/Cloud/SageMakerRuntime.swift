@@ -94,13 +94,18 @@ public final class SageMakerRuntime: @unchecked Sendable {
             v.add("[\(input.body.count) bytes]", at: "body", "Member must have length less than or equal to \(maxPayloadBytes)")
         }
         v.length(input.contentType, max: 1024, at: "contentType")
+        v.pattern(input.contentType, SageMakerPatterns.header, at: "contentType")
         v.length(input.accept, max: 1024, at: "accept")
+        v.pattern(input.accept, SageMakerPatterns.header, at: "accept")
         v.length(input.customAttributes, max: 1024, at: "customAttributes")
+        v.pattern(input.customAttributes, SageMakerPatterns.header, at: "customAttributes")
         v.length(input.targetVariant, max: 63, at: "targetVariant")
         v.pattern(input.targetVariant, endpointNamePattern, at: "targetVariant")
         v.length(input.targetContainerHostname, max: 63, at: "targetContainerHostname")
         v.pattern(input.targetContainerHostname, endpointNamePattern, at: "targetContainerHostname")
         v.length(input.inferenceId, min: 1, max: 64, at: "inferenceId")
+        v.pattern(input.inferenceId, SageMakerPatterns.inferenceId, matching: SageMakerPatterns.inferenceIdICU,
+                  at: "inferenceId")
         try v.check(SageMakerErrors.runtimeValidation)
     }
 }

@@ -85,7 +85,8 @@ enum SageMakerValidation {
         v.length(variant.modelName, max: 63, at: "\(path).modelName")
         v.pattern(variant.modelName, SageMakerPatterns.modelName, at: "\(path).modelName")
         v.range(variant.initialInstanceCount, min: 1, at: "\(path).initialInstanceCount")
-        if let weight = variant.initialVariantWeight, weight < 0 {
+        // `weight < 0` lets NaN and infinity through; only a finite weight >= 0 is a weight.
+        if let weight = variant.initialVariantWeight, !(weight.isFinite && weight >= 0) {
             v.add("\(weight)", at: "\(path).initialVariantWeight", "Member must have value greater than or equal to 0")
         }
         if let type = variant.instanceType, !SageMakerInstanceTypes.known.contains(type) {

@@ -15,6 +15,10 @@ public final class VirtualClock: @unchecked Sendable {
     }
 
     private let lock = NSRecursiveLock()
+    /// Held while events run, so two threads advancing at once run them one at a time and
+    /// in time order. Recursive, and separate from `lock`: an action may schedule events,
+    /// read `now`, or advance the clock itself.
+    private let drainLock = NSRecursiveLock()
     private var current: Date
     private var events: [Event] = []
     private var nextID = 0
@@ -51,10 +55,12 @@ public final class VirtualClock: @unchecked Sendable {
     }
 
     public func advance(to target: Date) {
-        while let event = popEvent(dueBy: target) {
-            event.action()
+        drainLock.withLock {
+            while let event = popEvent(dueBy: target) {
+                event.action()
+            }
+            lock.withLock { if target > current { current = target } }
         }
-        lock.withLock { if target > current { current = target } }
     }
 
     /// Advances in `step`s until `condition` holds or `timeout` passes; returns whether it held.

@@ -3,8 +3,8 @@
 // Creating a primitive costs far more than running a small one, so each distinct problem
 // (rows, inner, columns, bias, weight layout) gets one primitive and one set of memory
 // objects, created on first use and cached; a call only swaps data handles and executes.
-// The cached memory objects are shared, so execution is serialized by a lock; oneDNN
-// parallelizes inside each call with OpenMP.
+// The cached memory objects are shared, so calls are serialized by a lock; a large product
+// runs in parts on all cores (see `parallelThreshold`), oneDNN itself single-threaded.
 import CDNNL
 import Foundation
 #if canImport(Glibc)
@@ -27,10 +27,33 @@ public final class DNNLMatmul: @unchecked Sendable {
         public static func rowMajor(columns: Int) -> Layout { Layout(rowStride: columns, columnStride: 1) }
     }
 
+    /// An elementwise function oneDNN applies to the product (plus bias) before storing it.
+    public enum Activation: Hashable, Sendable {
+        case none
+        /// transformers' exact "gelu", `0.5 x (1 + erf(x / √2))`.
+        case geluErf
+    }
+
+    /// Several products of one shape at once: product `i` reads and writes at `i` times
+    /// these strides from each base pointer (one call for all attention heads).
+    public struct Batch: Hashable, Sendable {
+        public var count: Int, srcStride: Int, weightsStride: Int, dstStride: Int
+        public init(count: Int, srcStride: Int, weightsStride: Int, dstStride: Int) {
+            self.count = count
+            self.srcStride = srcStride
+            self.weightsStride = weightsStride
+            self.dstStride = dstStride
+        }
+        public static let single = Batch(count: 1, srcStride: 0, weightsStride: 0, dstStride: 0)
+    }
+
     private struct Key: Hashable {
         var rows: Int, inner: Int, columns: Int
         var hasBias: Bool
         var src: Layout, weights: Layout, dst: Layout
+        var batch: Batch, scale: Float, activation: Activation
+        /// Which part of a split product this is: parts run at once, so each has its own memory objects.
+        var slot = 0
     }
 
     private final class Entry {
@@ -55,14 +78,18 @@ public final class DNNLMatmul: @unchecked Sendable {
     public static let cacheCapacity = 512
 
     private let engine: dnnl_engine_t
-    private let stream: dnnl_stream_t
+    /// One stream per part of a split product.
+    private let streams: [dnnl_stream_t]
     private let lock = NSLock()
     private var cache: [Key: Entry] = [:]
-    /// OpenMP threads oneDNN runs with (Debian's libdnnl uses the GNU OpenMP runtime).
+    /// `SpinningWorkers` (an `AnyObject` because macOS before 15 lacks the atomics it uses).
+    private let workers: AnyObject?
+    /// The cores this process may use: a large product is split into this many parts.
     public let threadCount: Int
-    /// Products smaller than this many multiply-adds get one thread. Waking a sleeping
-    /// OpenMP worker after the Swift-side ops costs more than they do (milliseconds when
-    /// the cores are shared); measured: tiny ELECTRA forward 7 ms → 1.1 ms (release).
+    /// Products of at least this many multiply-adds are split by rows (or by batch) into
+    /// `threadCount` parts that run on `SpinningWorkers`, each single-threaded inside oneDNN
+    /// (see that file for why not OpenMP or Dispatch). Smaller products stay whole: handing
+    /// them out costs more than they do.
     public static let parallelThreshold = 1 << 21
     private let setThreads: (@convention(c) (Int32) -> Void)?
 
@@ -72,11 +99,15 @@ public final class DNNLMatmul: @unchecked Sendable {
         threadCount = DNNLMatmul.sizeOpenMPToCores()
         var engine: dnnl_engine_t?
         try check(dnnl_engine_create(&engine, dnnl_cpu, 0), "dnnl_engine_create")
-        var stream: dnnl_stream_t?
-        try check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue), "dnnl_stream_create")
-        guard let engine, let stream else { throw InferenceError.dnnl(call: "dnnl_engine_create", status: -1) }
+        guard let engine else { throw InferenceError.dnnl(call: "dnnl_engine_create", status: -1) }
         self.engine = engine
-        self.stream = stream
+        if #available(macOS 15.0, *) { workers = SpinningWorkers(workers: threadCount - 1) } else { workers = nil }
+        streams = try (0..<max(threadCount, 1)).map { _ in
+            var stream: dnnl_stream_t?
+            try check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue), "dnnl_stream_create")
+            guard let stream else { throw InferenceError.dnnl(call: "dnnl_stream_create", status: -1) }
+            return stream
+        }
     }
 
     /// Sets OpenMP's thread count to the cores this process may use and returns it. Looked up
@@ -108,41 +139,108 @@ public final class DNNLMatmul: @unchecked Sendable {
                      columns: columns, bias: bias, dst: dst, .rowMajor(columns: columns))
     }
 
-    /// The general form: `dst[rows, columns] = src[rows, inner] · weights[inner, columns] + bias`,
-    /// each matrix with its own strides (so attention can multiply one head's columns in place).
+    /// The general form: `dst[rows, columns] = activation(scale · src[rows, inner] · weights[inner, columns] + bias)`,
+    /// each matrix with its own strides (so attention can multiply one head's columns in
+    /// place), `batch.count` times over (so it can multiply all heads in one call).
+    /// `scale` is meant for products without bias (oneDNN applies it to the accumulator).
     public func multiply(src: UnsafePointer<Float>, _ srcLayout: Layout, rows: Int, inner: Int,
                          weights: UnsafePointer<Float>, _ weightsLayout: Layout, columns: Int,
-                         bias: UnsafePointer<Float>?, dst: UnsafeMutablePointer<Float>, _ dstLayout: Layout) throws {
-        guard rows > 0, columns > 0, inner > 0 else {
-            if rows > 0, columns > 0 { // inner 0: the product is the bias alone
+                         bias: UnsafePointer<Float>?, dst: UnsafeMutablePointer<Float>, _ dstLayout: Layout,
+                         batch: Batch = .single, scale: Float = 1, activation: Activation = .none) throws {
+        guard batch.count > 0, rows > 0, columns > 0 else { return }
+        guard inner > 0 else { // the product is empty: what is stored is the activated bias alone
+            for i in 0..<batch.count {
                 for r in 0..<rows {
-                    for c in 0..<columns { dst[r * dstLayout.rowStride + c * dstLayout.columnStride] = bias?[c] ?? 0 }
+                    for c in 0..<columns {
+                        let x = bias?[c] ?? 0
+                        dst[i * batch.dstStride + r * dstLayout.rowStride + c * dstLayout.columnStride] =
+                            activation == .geluErf ? 0.5 * x * (1 + Foundation.erf(x / Float(2).squareRoot())) : x
+                    }
                 }
             }
             return
         }
         let key = Key(rows: rows, inner: inner, columns: columns, hasBias: bias != nil,
-                      src: srcLayout, weights: weightsLayout, dst: dstLayout)
+                      src: srcLayout, weights: weightsLayout, dst: dstLayout, batch: batch, scale: scale, activation: activation)
         lock.lock(); defer { lock.unlock() }
-        // oneDNN fixes a primitive's thread count when it is created, so the count is set
-        // before creation as well as before execution.
-        let work = rows.multipliedReportingOverflow(by: inner).partialValue.multipliedReportingOverflow(by: columns)
-        setThreads?(Int32(work.overflow || work.partialValue >= DNNLMatmul.parallelThreshold ? threadCount : 1))
-        let entry: Entry
-        if let cached = cache[key] {
-            entry = cached
-        } else {
-            if cache.count >= DNNLMatmul.cacheCapacity { cache.removeAll() }
-            entry = try makeEntry(key)
-            cache[key] = entry
+        let perProduct = rows.multipliedReportingOverflow(by: inner).partialValue.multipliedReportingOverflow(by: columns)
+        let work = perProduct.partialValue.multipliedReportingOverflow(by: batch.count)
+        let large = perProduct.overflow || work.overflow || work.partialValue >= DNNLMatmul.parallelThreshold
+        let parts = large ? min(streams.count, batch.count > 1 ? batch.count : rows) : 1
+        // oneDNN fixes a primitive's thread count when it is created: one, always.
+        setThreads?(1)
+        var tasks: [Task] = []
+        for part in 0..<parts {
+            var partKey = key
+            partKey.slot = part
+            var task = Task(entry: nil, src: src, weights: weights, bias: bias, dst: dst)
+            if batch.count > 1 { // split the batch: heads are independent products
+                let range = DNNLMatmul.share(part, of: parts, count: batch.count)
+                partKey.batch.count = range.count
+                task.src += range.lowerBound * batch.srcStride
+                task.weights += range.lowerBound * batch.weightsStride
+                task.dst += range.lowerBound * batch.dstStride
+            } else { // split the rows
+                let range = DNNLMatmul.share(part, of: parts, count: rows)
+                partKey.rows = range.count
+                task.src += range.lowerBound * srcLayout.rowStride
+                task.dst += range.lowerBound * dstLayout.rowStride
+            }
+            task.entry = try entry(partKey)
+            tasks.append(task)
         }
-        try check(dnnl_memory_set_data_handle(entry.src, UnsafeMutableRawPointer(mutating: src)), "set src")
-        try check(dnnl_memory_set_data_handle(entry.weights, UnsafeMutableRawPointer(mutating: weights)), "set weights")
-        try check(dnnl_memory_set_data_handle(entry.dst, UnsafeMutableRawPointer(dst)), "set dst")
+        guard tasks.count > 1 else { return try run(tasks[0], on: streams[0]) }
+        let failures = Failures(), setThreads = self.setThreads
+        let runPart: (Int) -> Void = { part in
+            setThreads?(1) // OpenMP's thread count is per thread; workers start at the default
+            do { try self.run(tasks[part], on: self.streams[part]) } catch { failures.record(error) }
+        }
+        if #available(macOS 15.0, *), let workers = workers as? SpinningWorkers {
+            workers.run(parts: tasks.count, runPart)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: tasks.count, execute: runPart)
+        }
+        if let error = failures.first { throw error }
+    }
+
+    /// One part of a product: its primitive and where it reads and writes.
+    private struct Task {
+        var entry: Entry?
+        var src: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?
+        var dst: UnsafeMutablePointer<Float>
+    }
+
+    private final class Failures: @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var first: Error?
+        func record(_ error: Error) {
+            lock.lock(); defer { lock.unlock() }
+            if first == nil { first = error }
+        }
+    }
+
+    /// Part `part` of `parts` nearly equal shares of `0..<count`.
+    private static func share(_ part: Int, of parts: Int, count: Int) -> Range<Int> {
+        (part * count / parts)..<((part + 1) * count / parts)
+    }
+
+    private func entry(_ key: Key) throws -> Entry {
+        if let cached = cache[key] { return cached }
+        if cache.count >= DNNLMatmul.cacheCapacity { cache.removeAll() }
+        let entry = try makeEntry(key)
+        cache[key] = entry
+        return entry
+    }
+
+    private func run(_ task: Task, on stream: dnnl_stream_t) throws {
+        guard let entry = task.entry else { return }
+        try check(dnnl_memory_set_data_handle(entry.src, UnsafeMutableRawPointer(mutating: task.src)), "set src")
+        try check(dnnl_memory_set_data_handle(entry.weights, UnsafeMutableRawPointer(mutating: task.weights)), "set weights")
+        try check(dnnl_memory_set_data_handle(entry.dst, UnsafeMutableRawPointer(task.dst)), "set dst")
         var args = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: entry.src),
                     dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: entry.weights),
                     dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: entry.dst)]
-        if let biasMemory = entry.bias, let bias {
+        if let biasMemory = entry.bias, let bias = task.bias {
             try check(dnnl_memory_set_data_handle(biasMemory, UnsafeMutableRawPointer(mutating: bias)), "set bias")
             args.append(dnnl_exec_arg_t(arg: DNNL_ARG_BIAS, memory: biasMemory))
         }
@@ -153,24 +251,54 @@ public final class DNNLMatmul: @unchecked Sendable {
     private func makeEntry(_ key: Key) throws -> Entry {
         var srcDesc = dnnl_memory_desc_t(), weightsDesc = dnnl_memory_desc_t()
         var biasDesc = dnnl_memory_desc_t(), dstDesc = dnnl_memory_desc_t()
-        try descriptor(&srcDesc, [key.rows, key.inner], strides: [key.src.rowStride, key.src.columnStride])
-        try descriptor(&weightsDesc, [key.inner, key.columns], strides: [key.weights.rowStride, key.weights.columnStride])
-        try descriptor(&dstDesc, [key.rows, key.columns], strides: [key.dst.rowStride, key.dst.columnStride])
-        if key.hasBias { try descriptor(&biasDesc, [1, key.columns], strides: [key.columns, 1]) }
+        // A batch of one is a plain 2-D problem; more get a leading batch axis.
+        let batched = key.batch.count > 1
+        func dims(_ rows: Int, _ columns: Int) -> [Int] { batched ? [key.batch.count, rows, columns] : [rows, columns] }
+        func strides(_ layout: Layout, _ batchStride: Int) -> [Int] {
+            batched ? [batchStride, layout.rowStride, layout.columnStride] : [layout.rowStride, layout.columnStride]
+        }
+        try descriptor(&srcDesc, dims(key.rows, key.inner), strides: strides(key.src, key.batch.srcStride))
+        try descriptor(&weightsDesc, dims(key.inner, key.columns), strides: strides(key.weights, key.batch.weightsStride))
+        try descriptor(&dstDesc, dims(key.rows, key.columns), strides: strides(key.dst, key.batch.dstStride))
+        if key.hasBias {
+            try descriptor(&biasDesc, batched ? [1, 1, key.columns] : [1, key.columns],
+                           strides: batched ? [key.columns, key.columns, 1] : [key.columns, 1])
+        }
 
         var opDesc = dnnl_matmul_desc_t()
         let status = key.hasBias
             ? dnnl_matmul_desc_init(&opDesc, &srcDesc, &weightsDesc, &biasDesc, &dstDesc)
             : dnnl_matmul_desc_init(&opDesc, &srcDesc, &weightsDesc, nil, &dstDesc)
         try check(status, "dnnl_matmul_desc_init")
+        let attributes = try self.attributes(scale: key.scale, activation: key.activation)
+        defer { if let attributes { dnnl_primitive_attr_destroy(attributes) } }
         var primitiveDesc: dnnl_primitive_desc_t?
-        try check(dnnl_primitive_desc_create(&primitiveDesc, &opDesc, nil, engine, nil), "dnnl_primitive_desc_create")
+        try check(dnnl_primitive_desc_create(&primitiveDesc, &opDesc, attributes, engine, nil), "dnnl_primitive_desc_create")
         defer { dnnl_primitive_desc_destroy(primitiveDesc) }
         var primitive: dnnl_primitive_t?
         try check(dnnl_primitive_create(&primitive, primitiveDesc), "dnnl_primitive_create")
         guard let primitive else { throw InferenceError.dnnl(call: "dnnl_primitive_create", status: -1) }
         return Entry(primitive: primitive, src: try memory(&srcDesc), weights: try memory(&weightsDesc),
                      bias: key.hasBias ? try memory(&biasDesc) : nil, dst: try memory(&dstDesc))
+    }
+
+    /// The output scale and activation as oneDNN attributes, or nil when there are none.
+    private func attributes(scale: Float, activation: Activation) throws -> dnnl_primitive_attr_t? {
+        guard scale != 1 || activation != .none else { return nil }
+        var attributes: dnnl_primitive_attr_t?
+        try check(dnnl_primitive_attr_create(&attributes), "dnnl_primitive_attr_create")
+        if scale != 1 {
+            var value = scale
+            try check(dnnl_primitive_attr_set_output_scales(attributes, 1, 0, &value), "dnnl_primitive_attr_set_output_scales")
+        }
+        if activation == .geluErf {
+            var postOps: dnnl_post_ops_t?
+            try check(dnnl_post_ops_create(&postOps), "dnnl_post_ops_create")
+            defer { dnnl_post_ops_destroy(postOps) }
+            try check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_gelu_erf, 0, 0), "dnnl_post_ops_append_eltwise")
+            try check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "dnnl_primitive_attr_set_post_ops")
+        }
+        return attributes
     }
 
     private func descriptor(_ desc: inout dnnl_memory_desc_t, _ dims: [Int], strides: [Int]) throws {

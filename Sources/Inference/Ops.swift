@@ -2,30 +2,30 @@
 // alone and matches the PyTorch op named beside it.
 import Foundation
 
-/// `torch.nn.functional.linear`: `x[..., in] · weight[out, in]ᵀ + bias[out]`, on oneDNN.
-/// Writes into `output`, reusing its storage when the size is unchanged.
-public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, into output: inout Tensor) throws {
+/// `torch.nn.functional.linear`: `x[..., in] · weight[out, in]ᵀ + bias[out]`, on oneDNN,
+/// optionally followed by an activation oneDNN applies as it stores the product (one pass
+/// over the output instead of two). Writes into `output`, reusing its storage when the
+/// size is unchanged.
+public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, activation: DNNLMatmul.Activation = .none,
+                   into output: inout Tensor) throws {
     guard weight.rank == 2, weight.shape[1] == x.lastDimension else {
         throw InferenceError.shapeMismatch(op: "linear", expected: "weight [out, \(x.lastDimension)]", found: "\(weight.shape)")
     }
     let outFeatures = weight.shape[0]
     if let bias { try bias.requireShape([outFeatures], op: "linear bias") }
     output.resize(to: Array(x.shape.dropLast()) + [outFeatures])
-    let rows = x.rowCount
+    let rows = x.rowCount, inner = x.lastDimension
     try x.storage.withUnsafeBufferPointer { src in
         try weight.storage.withUnsafeBufferPointer { w in
             try output.storage.withUnsafeMutableBufferPointer { dst in
                 guard let srcBase = src.baseAddress, let wBase = w.baseAddress, let dstBase = dst.baseAddress else { return }
-                if let bias {
-                    try bias.storage.withUnsafeBufferPointer { b in
-                        try DNNLMatmul.shared().multiply(src: srcBase, rows: rows, inner: x.lastDimension, weights: wBase,
-                                                       columns: outFeatures, weightsTransposed: true,
-                                                       bias: b.baseAddress, dst: dstBase)
-                    }
-                } else {
-                    try DNNLMatmul.shared().multiply(src: srcBase, rows: rows, inner: x.lastDimension, weights: wBase,
-                                                   columns: outFeatures, weightsTransposed: true, bias: nil, dst: dstBase)
+                func run(_ biasBase: UnsafePointer<Float>?) throws {
+                    try DNNLMatmul.shared().multiply(src: srcBase, .rowMajor(columns: inner), rows: rows, inner: inner,
+                                                   weights: wBase, DNNLMatmul.Layout(rowStride: 1, columnStride: inner),
+                                                   columns: outFeatures, bias: biasBase, dst: dstBase,
+                                                   .rowMajor(columns: outFeatures), activation: activation)
                 }
+                if let bias { try bias.storage.withUnsafeBufferPointer { try run($0.baseAddress) } } else { try run(nil) }
             }
         }
     }
@@ -63,16 +63,21 @@ public func layerNorm(_ x: inout Tensor, weight: Tensor, bias: Tensor, eps: Floa
     guard width > 0 else { return }
     let rows = x.rowCount
     x.storage.withUnsafeMutableBufferPointer { data in
-        for r in 0..<rows {
-            let row = UnsafeMutableBufferPointer(rebasing: data[(r * width)..<((r + 1) * width)])
-            var mean: Float = 0
-            for v in row { mean += v }
-            mean /= Float(width)
-            var variance: Float = 0
-            for v in row { variance += (v - mean) * (v - mean) }
-            variance /= Float(width)
-            let inverse = 1 / (variance + eps).squareRoot()
-            for i in 0..<width { row[i] = (row[i] - mean) * inverse * weight.storage[i] + bias.storage[i] }
+        weight.storage.withUnsafeBufferPointer { gamma in
+            bias.storage.withUnsafeBufferPointer { beta in
+                guard let base = data.baseAddress, let g = gamma.baseAddress, let b = beta.baseAddress else { return }
+                for r in 0..<rows {
+                    let row = base + r * width
+                    var mean: Float = 0
+                    for i in 0..<width { mean += row[i] }
+                    mean /= Float(width)
+                    var variance: Float = 0
+                    for i in 0..<width { variance += (row[i] - mean) * (row[i] - mean) }
+                    variance /= Float(width)
+                    let inverse = 1 / (variance + eps).squareRoot()
+                    for i in 0..<width { row[i] = (row[i] - mean) * inverse * g[i] + b[i] }
+                }
+            }
         }
     }
 }
@@ -112,7 +117,8 @@ public func add(_ a: inout Tensor, _ b: Tensor) throws {
     try b.requireShape(a.shape, op: "add")
     a.storage.withUnsafeMutableBufferPointer { left in
         b.storage.withUnsafeBufferPointer { right in
-            for i in left.indices { left[i] += right[i] }
+            guard let l = left.baseAddress, let r = right.baseAddress else { return }
+            for i in 0..<left.count { l[i] += r[i] }
         }
     }
 }
@@ -123,10 +129,11 @@ public func embeddingLookup(_ table: Tensor, ids: [Int]) throws -> Tensor {
         throw InferenceError.shapeMismatch(op: "embedding", expected: "[vocab, width]", found: "\(table.shape)")
     }
     let vocab = table.shape[0], width = table.shape[1]
-    var storage = [Float](repeating: 0, count: ids.count * width)
-    for (row, id) in ids.enumerated() {
-        guard id >= 0, id < vocab else { throw InferenceError.indexOutOfRange(op: "embedding", index: id, bound: vocab) }
-        for c in 0..<width { storage[row * width + c] = table.storage[id * width + c] }
+    if let bad = ids.first(where: { $0 < 0 || $0 >= vocab }) {
+        throw InferenceError.indexOutOfRange(op: "embedding", index: bad, bound: vocab)
     }
+    var storage = [Float]()
+    storage.reserveCapacity(ids.count * width)
+    for id in ids { storage.append(contentsOf: table.storage[(id * width)..<((id + 1) * width)]) }
     return try Tensor(shape: [ids.count, width], storage: storage)
 }

@@ -52,6 +52,12 @@ public struct ELECTRAForSequenceClassification: Sendable {
     /// Logits `[batch, labelCount]` for a batch of equally long sequences. `attentionMask`
     /// marks real tokens with 1 and padding with 0; token types default to zeros, as the
     /// model does when the caller passes no `token_type_ids`.
+    ///
+    /// Trailing positions that every sequence masks are not computed: a masked key gets
+    /// exactly zero attention weight (exp of the most negative float underflows), positions
+    /// are absolute and everything else is per token, so the first token's output does not
+    /// depend on them. transformers computes them and discards them; the logits agree to
+    /// float rounding, and a request padded to 128 tokens costs what its real tokens cost.
     public func logits(inputIDs: [[Int]], attentionMask: [[Int]], tokenTypeIDs: [[Int]]? = nil) throws -> Tensor {
         let batch = inputIDs.count
         let sequence = inputIDs.first?.count ?? 0
@@ -63,6 +69,12 @@ public struct ELECTRAForSequenceClassification: Sendable {
         for rows in [inputIDs, attentionMask, types] where rows.count != batch || rows.contains(where: { $0.count != sequence }) {
             throw InferenceError.shapeMismatch(op: "ELECTRA input", expected: "\(batch)×\(sequence) ids, mask and types",
                                                found: "ragged rows")
+        }
+        // A row with no real token at all attends uniformly to every position, so it keeps them all.
+        let lengths = attentionMask.map { ($0.lastIndex { $0 != 0 } ?? -1) + 1 }
+        if let used = lengths.max(), used < sequence, !lengths.contains(0) {
+            return try logits(inputIDs: inputIDs.map { Array($0.prefix(used)) }, attentionMask: attentionMask.map { Array($0.prefix(used)) },
+                              tokenTypeIDs: types.map { Array($0.prefix(used)) })
         }
         let buffers = pool.take()
         defer { pool.give(buffers) }

@@ -12,8 +12,8 @@ struct LinearLayer: Sendable {
         bias = try vb.get([outputs], "bias")
     }
 
-    func callAsFunction(_ x: Tensor, into output: inout Tensor) throws {
-        try linear(x, weight: weight, bias: bias, into: &output)
+    func callAsFunction(_ x: Tensor, activation: DNNLMatmul.Activation = .none, into output: inout Tensor) throws {
+        try linear(x, weight: weight, bias: bias, activation: activation, into: &output)
     }
 }
 
@@ -38,6 +38,7 @@ struct LayerNormLayer: Sendable {
 final class ForwardBuffers: @unchecked Sendable {
     var query = Tensor(zeros: [0]), key = Tensor(zeros: [0]), value = Tensor(zeros: [0]), context = Tensor(zeros: [0])
     var attentionOutput = Tensor(zeros: [0]), intermediate = Tensor(zeros: [0]), output = Tensor(zeros: [0])
+    var scores = Tensor(zeros: [0])
 }
 
 /// `ElectraLayer`: self-attention, then the feed-forward block, each with a residual
@@ -68,12 +69,12 @@ struct ELECTRAEncoderLayer: Sendable {
         try key(hidden, into: &b.key)
         try value(hidden, into: &b.value)
         try attention(query: b.query, key: b.key, value: b.value, batch: batch, sequence: sequence, heads: heads,
-                      keyMask: mask, into: &b.context)
+                      keyMask: mask, into: &b.context, scores: &b.scores)
         try attentionOutput(b.context, into: &b.attentionOutput)
         try add(&b.attentionOutput, hidden)
         try attentionNorm(&b.attentionOutput)
-        try intermediate(b.attentionOutput, into: &b.intermediate)
-        gelu(&b.intermediate)
+        // The exact erf GELU, applied by oneDNN as it stores the product.
+        try intermediate(b.attentionOutput, activation: .geluErf, into: &b.intermediate)
         try output(b.intermediate, into: &b.output)
         try add(&b.output, b.attentionOutput)
         try outputNorm(&b.output)

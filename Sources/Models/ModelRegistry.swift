@@ -12,5 +12,12 @@ public func registerModelHandlers(into registry: inout HandlerRegistry) {
     registry.register(model: "korsts", summary: "KoELECTRA KorSTS similarity: {\"text\": [s1, s2]} → {\"score\"} (JSON Lines)") {
         try KorSTSHandler(directory: $0)
     }
+    registry.register(model: "kobart", summary: "KoBART news summarization: {\"text\": [article]} → {\"summary\"} (JSON Lines, beam search)") {
+        try KoBARTHandler(directory: $0)
+    }
     registry.register(function: "nsmc-lambda") { try NSMCLambdaHandler(imageDirectory: $0) }
+    registry.register(model: "yolo-detect", summary: "darknet YOLOv3: image bytes → [{\"label\", \"class_id\", \"score\", \"box\"}] (JSON)") {
+        try YOLODetectHandler(directory: $0)
+    }
+    registry.register(function: "yolo-lambda") { try YOLOLambdaHandler(imageDirectory: $0) }
 }

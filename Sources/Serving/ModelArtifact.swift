@@ -30,6 +30,11 @@ public enum ModelArtifactError: Error, Sendable, Equatable, CustomStringConverti
 public enum ModelArtifact {
     /// The usual name of the archive in S3.
     public static let fileName = "model.tar.gz"
+    /// The most an archive may inflate to. Unpacking holds the inflated tar and a copy of
+    /// each entry in memory at once (about twice this), on a machine that five builders
+    /// share; the labs' largest artifact (KoBART's weights) is about 0.5 GiB. 1 GiB leaves
+    /// room for it and stops a gzip bomb after ~2 GiB of memory instead of Gzip's 8 GiB default.
+    public static let maxUnpackedSize = 1 << 30
 
     /// Packs everything under `directory` (not the directory itself) into gzip'd ustar bytes.
     public static func pack(directory: URL) throws -> Data {
@@ -41,10 +46,11 @@ public enum ModelArtifact {
         }
     }
 
-    /// The entries of a `model.tar.gz`, as stored; throws `.corrupt` for bad or truncated archives.
-    public static func entries(of archive: Data) throws -> [TarEntry] {
+    /// The entries of a `model.tar.gz`, as stored; throws `.corrupt` for bad or truncated
+    /// archives and for ones that inflate past `limit` bytes.
+    public static func entries(of archive: Data, limit: Int = maxUnpackedSize) throws -> [TarEntry] {
         do {
-            return try TarArchive.entries(in: Gzip.decompress(archive))
+            return try TarArchive.entries(in: Gzip.decompress(archive, limit: limit))
         } catch let error as Gzip.Error {
             throw ModelArtifactError.corrupt(error.description)
         } catch let error as TarError {
@@ -55,8 +61,8 @@ public enum ModelArtifact {
     /// Unpacks into `destination` (created if missing); returns the relative paths written.
     /// Nothing is written unless every entry is well formed and stays inside `destination`.
     @discardableResult
-    public static func unpack(_ archive: Data, into destination: URL) throws -> [String] {
-        let entries = try entries(of: archive)
+    public static func unpack(_ archive: Data, into destination: URL, limit: Int = maxUnpackedSize) throws -> [String] {
+        let entries = try entries(of: archive, limit: limit)
         let planned = try entries.compactMap { try plannedPath(for: $0) }
         let root = destination.standardizedFileURL
         do {

@@ -237,7 +237,8 @@ private struct HeaderState {
         while index < bytes.count, bytes[index] != 0 {
             guard let space = bytes[index...].firstIndex(of: 0x20),
                   let length = Int(String(decoding: bytes[index..<space], as: UTF8.self)),
-                  length > space - index, index + length <= bytes.count, bytes[index + length - 1] == 0x0a else {
+                  // Compared as a difference: `index + length` overflows for a length near Int.max.
+                  length > space - index, length <= bytes.count - index, bytes[index + length - 1] == 0x0a else {
                 throw TarError.malformedHeader(offset: offset, field: "pax record", reason: "at byte \(index) is malformed")
             }
             let record = bytes[(space + 1)..<(index + length - 1)]

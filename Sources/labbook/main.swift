@@ -19,6 +19,16 @@ enum Exit {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         return ExitCode(2)
     }
+
+    /// 2 when the book or the command line is wrong; 1 when running failed (I/O, say).
+    static func classify(_ error: Error) -> ExitCode {
+        switch error {
+        case is LabError, is LabErrors, is ValidationError, is RegistryError: return invalid(error)
+        default:
+            FileHandle.standardError.write(Data("error: \(error.localizedDescription)\n".utf8))
+            return ExitCode(1)
+        }
+    }
 }
 
 struct Run: AsyncParsableCommand {
@@ -47,7 +57,7 @@ struct Run: AsyncParsableCommand {
         } catch let error as ExitCode {
             throw error
         } catch {
-            throw Exit.invalid(error)
+            throw Exit.classify(error)
         }
     }
 }
@@ -86,7 +96,7 @@ struct List: AsyncParsableCommand {
         let engine = LabEngine()
         do {
             let loaded = try engine.load(URL(fileURLWithPath: book))
-            print("\(loaded.id): \(loaded.title.text(.ko) ?? "")")
+            print("\(loaded.id): \(loaded.title.ko ?? "")" + (loaded.title.en.map { " / \($0)" } ?? ""))
             for p in loaded.parameters {
                 print("  param \(p.name): \(p.type)" + (p.defaultValue.map { " = \($0.displayString)" } ?? ""))
             }
@@ -116,6 +126,10 @@ struct Predict: AsyncParsableCommand {
         let engine = LabEngine()
         guard engine.handlers.modelHandlerNames.contains(handler) else {
             throw Exit.invalid(RegistryError.unknownHandler(handler, known: engine.handlers.modelHandlerNames))
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: modelDir, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw Exit.invalid(ValidationError("--model-dir \(modelDir) is not a folder"))
         }
         let body: Data
         do {

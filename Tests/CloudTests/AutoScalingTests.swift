@@ -46,6 +46,12 @@ final class AutoScalingTests: XCTestCase {
             ("min > max", "ValidationException", "Minimum capacity cannot be greater than maximum capacity", {
                 try aas.registerScalableTarget(serviceNamespace: "sagemaker", resourceId: self.resource, scalableDimension: self.dimension, minCapacity: 3, maxCapacity: 2)
             }),
+            ("max capacity Int.max", "ValidationException", "exceeds the account-level service limit of 20 instances", {
+                try aas.registerScalableTarget(serviceNamespace: "sagemaker", resourceId: self.resource, scalableDimension: self.dimension, minCapacity: 1, maxCapacity: .max)
+            }),
+            ("max capacity past the quota", "ValidationException", "MaxCapacity 21", {
+                try aas.registerScalableTarget(serviceNamespace: "sagemaker", resourceId: self.resource, scalableDimension: self.dimension, minCapacity: 1, maxCapacity: 21)
+            }),
             ("min 0 on real-time", "ValidationException", "MinCapacity 0 is supported only", {
                 try aas.registerScalableTarget(serviceNamespace: "sagemaker", resourceId: "endpoint/rt/variant/AllTraffic", scalableDimension: self.dimension, minCapacity: 0, maxCapacity: 2)
             }),
@@ -75,6 +81,18 @@ final class AutoScalingTests: XCTestCase {
             }),
         ]
         for (label, code, message, run) in cases { assertAWSError(code, 400, message, label, run) }
+    }
+
+    /// The scale-out proposal ceil(current * metric / target) in the Int domain: wild
+    /// ratios clamp to MaxCapacity + 1 and NaN to 0 instead of trapping.
+    func testProposedCapacityClampsWithoutTrapping() {
+        let cases: [(Double, Int, Int)] = [
+            (.nan, 6, 0), (-.infinity, 6, 0), (-3, 6, 0), (0, 6, 0), (3, 6, 3), (5.99, 6, 5),
+            (6, 6, 6), (1e300, 6, 6), (.infinity, 6, 6), (Double(Int.max), Int.max, Int.max),
+        ]
+        for (ratio, cap, expected) in cases {
+            XCTAssertEqual(ApplicationAutoScaling.capacity(ratio, cap: cap), expected, "ratio \(ratio), cap \(cap)")
+        }
     }
 
     func testRegisterDescribeAndDeregister() throws {

@@ -95,4 +95,46 @@ final class CloudWatchTests: XCTestCase {
         }
         XCTAssertNoThrow(try query(period: 60, end: 60 * 1440)())
     }
+
+    /// Inputs that used to trap (integer overflow, Double->Int conversion) now answer
+    /// InvalidParameterValue / InvalidParameterCombination, or bucket correctly.
+    func testHostileTimestampsAndPeriodsDoNotTrap() throws {
+        let clock = VirtualClock()
+        let cloudWatch = CloudWatch(account: Account(), clock: clock)
+        let now = clock.now
+        try cloudWatch.putMetricData(namespace: "NS", metricName: "M", value: 1, timestamp: now)
+        let hugePeriod = Int.max / 60 * 60  // a multiple of 60 near Int64.max
+        func query(start: Date, end: Date, period: Int) -> () throws -> Void {
+            { _ = try cloudWatch.getMetricStatistics(namespace: "NS", metricName: "M", startTime: start, endTime: end,
+                                                     period: period, statistics: [.sum]) }
+        }
+        let put = { (offset: TimeInterval) in
+            { try cloudWatch.putMetricData(namespace: "NS", metricName: "M", value: 1, timestamp: now.addingTimeInterval(offset)) }
+        }
+        let cases: [(String, String, () throws -> Void)] = [
+            ("period near Int64.max", "InvalidParameterValue", query(start: now, end: now.addingTimeInterval(60), period: hugePeriod)),
+            ("period just past Int32.max", "InvalidParameterValue",
+             query(start: now, end: now.addingTimeInterval(60), period: (Int(Int32.max) / 60 + 1) * 60)),
+            ("huge finite span", "InvalidParameterCombination",
+             query(start: Date(timeIntervalSince1970: -1e300), end: Date(timeIntervalSince1970: 1e300), period: 60)),
+            ("timestamp 1e19 s", "InvalidParameterValue", {
+                try cloudWatch.putMetricData(namespace: "NS", metricName: "M", value: 1, timestamp: Date(timeIntervalSince1970: 1e19)) }),
+            ("15 days old", "InvalidParameterValue", put(-15 * 86_400)),
+            ("3 hours ahead", "InvalidParameterValue", put(3 * 3_600)),
+        ]
+        for (label, code, call) in cases {
+            expectAWSError(code, 400, label, call)
+        }
+        XCTAssertNoThrow(try put(-13 * 86_400)(), "13 days back is inside the window")
+        XCTAssertNoThrow(try put(3_600)(), "1 hour ahead is inside the window")
+        // The largest accepted period puts every sample in the bucket at the epoch-aligned floor.
+        let widest = Int(Int32.max) / 60 * 60
+        let output = try cloudWatch.getMetricStatistics(
+            namespace: "NS", metricName: "M", startTime: now.addingTimeInterval(-14 * 86_400),
+            endTime: now.addingTimeInterval(7_200), period: widest, statistics: [.sampleCount])
+        let seconds = Int64(now.timeIntervalSince1970)
+        XCTAssertEqual(output.datapoints.map(\.timestamp),
+                       [Date(timeIntervalSince1970: TimeInterval(seconds - seconds % Int64(widest)))])
+        XCTAssertEqual(output.datapoints.first?.sampleCount, 3)
+    }
 }

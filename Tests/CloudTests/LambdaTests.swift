@@ -24,6 +24,14 @@ private struct SlowFunction: LambdaFunctionHandler {
     }
 }
 
+/// Answers a JSON string whose encoding is exactly the event's "size" bytes long.
+private struct SizedFunction: LambdaFunctionHandler {
+    func handle(event: Data, context: LambdaContext) throws -> Data {
+        let size = (try JSONSerialization.jsonObject(with: event) as? [String: Int])?["size"] ?? 2
+        return Data("\"".utf8) + Data(repeating: UInt8(ascii: "a"), count: size - 2) + Data("\"".utf8)
+    }
+}
+
 private struct RawBytesFunction: LambdaFunctionHandler {
     func handle(event: Data, context: LambdaContext) throws -> Data { Data([0xff, 0x00]) }
 }
@@ -59,6 +67,7 @@ final class LambdaTests: XCTestCase {
         registry.register(function: "thrower") { _ in ThrowingFunction() }
         registry.register(function: "sleeper") { _ in SlowFunction() }
         registry.register(function: "raw") { _ in RawBytesFunction() }
+        registry.register(function: "sized") { _ in SizedFunction() }
         let iam = IAM(account: account, clock: clock)
         let ecr = ECR(account: account, clock: clock)
         let cloudWatch = CloudWatch(account: account, clock: clock)
@@ -67,7 +76,7 @@ final class LambdaTests: XCTestCase {
         if let policy { try ecr.setRepositoryPolicy(repositoryName: "functions", policyText: policy) }
         let directory = try makeTemporaryDirectory(self)
         try Data("안녕".utf8).write(to: directory.appendingPathComponent("greeting.txt"))
-        for handler in ["greeter", "thrower", "sleeper", "raw", "missing-handler"] {
+        for handler in ["greeter", "thrower", "sleeper", "raw", "sized", "missing-handler"] {
             try ecr.putImage(repositoryName: "functions", tag: handler, manifest: ImageManifest(entryPoint: handler, directory: directory))
         }
         let lambda = Lambda(account: account, clock: clock, iam: iam, ecr: ecr, registry: registry, cloudWatch: cloudWatch,
@@ -162,6 +171,41 @@ final class LambdaTests: XCTestCase {
         XCTAssertEqual(fixture.lambda.invocations(functionName: "yolo").map(\.invocationType), [.event])
         let arn = try fixture.lambda.getFunction(functionName: "yolo").configuration.functionArn
         XCTAssertEqual(try fixture.lambda.invoke(functionName: arn).statusCode, 200, "FunctionName may be an ARN")
+    }
+
+    /// Every FunctionName form botocore's pattern allows names the same function; a
+    /// qualifier other than $LATEST names a version or alias, which are not emulated.
+    func testFunctionNameForms() throws {
+        let fixture = try makeFixture()
+        try create(fixture, "yolo", handler: "greeter")
+        let arn = "arn:aws:lambda:ap-northeast-2:123456789012:function:yolo"
+        for reference in ["yolo", "yolo:$LATEST", arn, arn + ":$LATEST", "123456789012:function:yolo",
+                          "123456789012:function:yolo:$LATEST"] {
+            XCTAssertEqual(try fixture.lambda.getFunction(functionName: reference).configuration.functionName, "yolo", reference)
+        }
+        for reference in [arn + ":prod", "yolo:3", "arn:aws:lambda:ap-northeast-2:123456789012:function:other"] {
+            expectAWSError("ResourceNotFoundException", 404, reference) { try fixture.lambda.getFunction(functionName: reference) }
+        }
+    }
+
+    /// Lambda's response limit (6,291,556 bytes) is 100 bytes above its request limit.
+    func testResponseLimitIsSeparateFromTheRequestLimit() throws {
+        let fixture = try makeFixture()
+        try create(fixture, "sized", handler: "sized")
+        let cases: [(Int, String?)] = [
+            (Lambda.maxSynchronousPayloadBytes, nil), (Lambda.maxSynchronousPayloadBytes + 100, nil),
+            (Lambda.maxSynchronousPayloadBytes + 101, "Function.ResponseSizeTooLarge"),
+        ]
+        for (size, errorType) in cases {
+            let output = try fixture.lambda.invoke(functionName: "sized", payload: Data("{\"size\": \(size)}".utf8))
+            if let errorType {
+                XCTAssertEqual(try json(output.payload)["errorType"] as? String, errorType, "\(size)")
+                XCTAssertTrue((try json(output.payload)["errorMessage"] as? String ?? "").contains("(6291556 bytes)"), "\(size)")
+            } else {
+                XCTAssertNil(output.functionError, "\(size) bytes")
+                XCTAssertEqual(output.payload.count, size)
+            }
+        }
     }
 
     func testGetAndDeleteFunction() throws {

@@ -65,6 +65,36 @@ final class S3Tests: XCTestCase {
         XCTAssertEqual(files.filter { !$0.hasPrefix(".bucket") }.count, 2, "one metadata file and one body: \(files)")
     }
 
+    /// A metadata commit that fails (here: a directory squats on the metadata file's name)
+    /// leaves neither the new body nor a temporary file behind, and the error is typed.
+    func testFailedCommitLeavesNoOrphanBody() throws {
+        let directory = try makeTemporaryDirectory(self)
+        let s3 = try S3(stateDirectory: directory, account: Account(), clock: VirtualClock())
+        try s3.createBucket("bucket")
+        let bucket = directory.appendingPathComponent("bucket")
+        let squatter = bucket.appendingPathComponent(Digest.sha256Hex(Data("k".utf8)) + ".json")
+        try FileManager.default.createDirectory(at: squatter.appendingPathComponent("inside"), withIntermediateDirectories: true)
+        expectAWSError("InternalError", 500, "metadata rename fails") {
+            try s3.putObject(bucket: "bucket", key: "k", body: Data("orphan?".utf8))
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: bucket.path).sorted()
+        XCTAssertEqual(left, [".bucket.json", squatter.lastPathComponent], "no body, no .tmp-*: \(left)")
+    }
+
+    /// Temporary files a crashed writer left are swept when S3 opens its state again.
+    func testTemporaryLeftoversAreSweptAtInit() throws {
+        let directory = try makeTemporaryDirectory(self)
+        let first = try S3(stateDirectory: directory, account: Account(), clock: VirtualClock())
+        try first.createBucket("bucket")
+        try first.putObject(bucket: "bucket", key: "kept", body: Data("kept".utf8))
+        let leftovers = [directory.appendingPathComponent(".tmp-root"), directory.appendingPathComponent("bucket/.tmp-body"),
+                         directory.appendingPathComponent("bucket/.tmp-metadata")]
+        for url in leftovers { try Data("partial".utf8).write(to: url) }
+        let second = try S3(stateDirectory: directory, account: Account(), clock: VirtualClock())
+        for url in leftovers { XCTAssertFalse(FileManager.default.fileExists(atPath: url.path), url.lastPathComponent) }
+        XCTAssertEqual(try second.getObject(bucket: "bucket", key: "kept").body, Data("kept".utf8))
+    }
+
     func testListObjectsV2PagesWithContinuationTokens() throws {
         let s3 = try makeS3()
         try s3.createBucket("listing")

@@ -50,6 +50,16 @@ final class SageMakerAsyncTests: XCTestCase {
              InvokeEndpointAsyncInput(endpointName: "realtime", inputLocation: input)),
             ("missing endpoint", "Endpoint nope of account 123456789012 not found.",
              InvokeEndpointAsyncInput(endpointName: "nope", inputLocation: input)),
+            ("inference id with a leading space", "at 'inferenceId' failed to satisfy constraint: Member must satisfy regular expression pattern: \\A\\S[\\p{Print}]*\\z",
+             InvokeEndpointAsyncInput(endpointName: "async", inputLocation: input, inferenceId: " id")),
+            ("inference id with a newline", "at 'inferenceId'",
+             InvokeEndpointAsyncInput(endpointName: "async", inputLocation: input, inferenceId: "a\nb")),
+            ("inference id outside printable ASCII", "at 'inferenceId'",
+             InvokeEndpointAsyncInput(endpointName: "async", inputLocation: input, inferenceId: "요청-1")),
+            ("content type outside ASCII", "at 'contentType' failed to satisfy constraint: Member must satisfy regular expression pattern: \\p{ASCII}*",
+             InvokeEndpointAsyncInput(endpointName: "async", inputLocation: input, contentType: "vidéo/mp4")),
+            ("accept outside ASCII", "at 'accept'",
+             InvokeEndpointAsyncInput(endpointName: "async", inputLocation: input, accept: "application/json；")),
         ]
         for (label, message, input) in cases {
             assertAWSError("ValidationError", 400, message, label) { _ = try f.runtime.invokeEndpointAsync(input) }
@@ -128,5 +138,26 @@ final class SageMakerAsyncTests: XCTestCase {
         f.cloud.clock.advance(by: 101)
         XCTAssertTrue(f.cloud.s3.objectExists(bucket: "lab-bucket", key: "async-fail/\(late.inferenceId)-error.out"))
         XCTAssertTrue(f.cloud.sns.deliveries(topicArn: errorTopic).contains { $0.message.contains("RequestTTLSeconds") })
+    }
+
+    /// AWS names the output objects by a generated id: a caller's InferenceId (printable
+    /// ASCII with '/' and '..' allowed) never becomes part of an S3 key.
+    func testOutputIsNamedByAGeneratedIdNotTheInferenceId() throws {
+        let f = try SageMakerFixture()
+        _ = try asyncEndpoint(f)
+        let input = try upload(f, "in/video.mp4", "frames")
+        for id in ["../../escape", "job 1/part 2", "x"] {
+            let output = try f.runtime.invokeEndpointAsync(InvokeEndpointAsyncInput(endpointName: "async", inputLocation: input, inferenceId: id))
+            XCTAssertEqual(output.inferenceId, id)
+            XCTAssertFalse(output.outputLocation.contains(id), output.outputLocation)
+            let name = String(output.outputLocation.dropFirst("s3://lab-bucket/async-out/".count))
+            XCTAssertTrue(output.outputLocation.hasPrefix("s3://lab-bucket/async-out/"), output.outputLocation)
+            XCTAssertNotNil(UUID(uuidString: String(name.dropLast(".out".count))), "a uuid: \(name)")
+            XCTAssertTrue(name.hasSuffix(".out"), name)
+            XCTAssertEqual(output.failureLocation, "s3://lab-bucket/async-fail/\(name.dropLast(".out".count))-error.out")
+        }
+        f.cloud.clock.advance(by: 600)
+        let keys = try f.cloud.s3.listObjectsV2(bucket: "lab-bucket", prefix: "async-out/").contents.map(\.key)
+        XCTAssertEqual(keys.count, 3, "\(keys)")
     }
 }

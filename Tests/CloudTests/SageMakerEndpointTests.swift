@@ -90,10 +90,16 @@ final class SageMakerEndpointTests: XCTestCase {
         XCTAssertEqual(String(decoding: output.body, as: UTF8.self), "Hello, world")
     }
 
+    /// CreateModel finds the object; it is gone by the time the endpoint downloads it.
     func testMissingArtifactFailsWithAWSReason() throws {
         let f = try SageMakerFixture()
         let url = "s3://lab-bucket/models/absent/model.tar.gz"
-        try f.deploy("ep", model: CreateModelInput(modelName: "ep", primaryContainer: f.container("echo", url: url)), wait: false)
+        try f.cloud.s3.putObject(bucket: SageMakerFixture.bucket, key: "models/absent/model.tar.gz", body: Data("soon gone".utf8))
+        try f.sagemaker.createModel(CreateModelInput(modelName: "ep", primaryContainer: f.container("echo", url: url)))
+        try f.cloud.s3.deleteObject(bucket: SageMakerFixture.bucket, key: "models/absent/model.tar.gz")
+        try f.sagemaker.createEndpointConfig(CreateEndpointConfigInput(endpointConfigName: "ep", productionVariants: [
+            ProductionVariant(variantName: "AllTraffic", modelName: "ep", initialInstanceCount: 1, instanceType: "ml.c5.xlarge")]))
+        try f.sagemaker.createEndpoint(endpointName: "ep", endpointConfigName: "ep")
         XCTAssertThrowsError(try f.sagemaker.waitUntilEndpointInService(endpointName: "ep"))
         XCTAssertEqual(try f.sagemaker.describeEndpoint(endpointName: "ep").failureReason,
                        "Failed to download model data for container \"primary\" from URL: \"\(url)\". Please ensure that there is an object located at the URL and that the role passed to CreateModel has permissions to download the object.")

@@ -35,10 +35,25 @@ final class SageMakerRuntimeTests: XCTestCase {
              InvokeEndpointInput(endpointName: "serial", body: Data("x".utf8), targetVariant: "Blue")),
             ("host pattern", "at 'targetContainerHostname' failed to satisfy constraint",
              InvokeEndpointInput(endpointName: "mc", body: Data("x".utf8), targetContainerHostname: "model_a")),
+            // botocore: Header and CustomAttributesHeader \p{ASCII}*, InferenceId \A\S[\p{Print}]*\z.
+            ("content type outside ASCII", "at 'contentType' failed to satisfy constraint: Member must satisfy regular expression pattern: \\p{ASCII}*",
+             InvokeEndpointInput(endpointName: "serial", body: Data("x".utf8), contentType: "text/plain; charset=ü")),
+            ("accept outside ASCII", "at 'accept' failed to satisfy constraint",
+             InvokeEndpointInput(endpointName: "serial", body: Data("x".utf8), accept: "application/json™")),
+            ("custom attributes outside ASCII", "at 'customAttributes' failed to satisfy constraint",
+             InvokeEndpointInput(endpointName: "serial", body: Data("x".utf8), customAttributes: "trace=추적")),
+            ("inference id starting with a space", "at 'inferenceId' failed to satisfy constraint: Member must satisfy regular expression pattern: \\A\\S[\\p{Print}]*\\z",
+             InvokeEndpointInput(endpointName: "serial", body: Data("x".utf8), inferenceId: " id")),
+            ("inference id with a tab", "at 'inferenceId'",
+             InvokeEndpointInput(endpointName: "serial", body: Data("x".utf8), inferenceId: "a\tb")),
         ]
         for (label, message, input) in cases {
             assertAWSError("ValidationError", 400, message, label) { _ = try f.runtime.invokeEndpoint(input) }
         }
+        let accepted = try f.runtime.invokeEndpoint(InvokeEndpointInput(
+            endpointName: "serial", body: Data("x".utf8), contentType: "text/plain", customAttributes: "trace=1",
+            inferenceId: "job 1/part-2 (retry)"))
+        XCTAssertEqual(String(decoding: accepted.body, as: UTF8.self), "X", "printable ASCII with spaces is a valid InferenceId")
     }
 
     func testDirectAndSerialInvocation() throws {

@@ -77,12 +77,19 @@ final class SageMakerFixture {
         registry.register(model: "fail", summary: "always fails") { _ in FailingHandler() }
         registry.register(model: "gated", summary: "blocks") { _ in GatedHandler(gate: gate) }
         registry.register(model: "broken", summary: "cannot load") { _ in throw HandlerError.internalError("weights missing") }
+        registry.register(model: "once", summary: "loads on the first instance only") { _ in
+            counter.bump("load:once")
+            guard counter.count("load:once") == 1 else { throw HandlerError.internalError("out of memory") }
+            return UppercaseHandler()
+        }
         registry.register(model: "greeting", summary: "reads greeting.txt") { dir in
             let text = try String(contentsOf: dir.appendingPathComponent("greeting.txt"), encoding: .utf8)
             return GreetingHandler(greeting: text)
         }
         cloud = try CloudEnvironment(stateDirectory: directory, registry: registry)
         try cloud.s3.createBucket(Self.bucket)
+        // CreateModel checks that SageMaker may assume the execution role.
+        try cloud.iam.createRole(roleName: "SageMakerRole", assumeRolePolicyDocument: iamTrustPolicy(for: "sagemaker.amazonaws.com"))
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }

@@ -75,6 +75,25 @@ final class SageMakerValidationTests: XCTestCase {
             Case(label: "model data url", code: "ValidationException", status: 400, message: "at 'primaryContainer.modelDataUrl'") {
                 try $0.sagemaker.createModel(model(primary: ContainerDefinition(modelDataUrl: "ftp://x/y")))
             },
+            Case(label: "role that does not exist", code: "ValidationException", status: 400,
+                 message: "Could not assume role arn:aws:iam::123456789012:role/Ghost. Please ensure that the role exists and allows principal 'sagemaker.amazonaws.com' to assume the role.") {
+                try $0.sagemaker.createModel(model(primary: f(nil), role: "arn:aws:iam::123456789012:role/Ghost"))
+            },
+            Case(label: "role that trusts only Lambda", code: "ValidationException", status: 400,
+                 message: "Could not assume role arn:aws:iam::123456789012:role/lambda-only.") {
+                try $0.cloud.iam.createRole(roleName: "lambda-only", assumeRolePolicyDocument: iamTrustPolicy(for: "lambda.amazonaws.com"))
+                try $0.sagemaker.createModel(model(primary: f(nil), role: "arn:aws:iam::123456789012:role/lambda-only"))
+            },
+            Case(label: "model data that does not exist", code: "ValidationException", status: 400,
+                 message: "Could not find model data at s3://lab-bucket/models/absent/model.tar.gz.") {
+                try $0.sagemaker.createModel(model(primary: $0.container("echo", url: "s3://lab-bucket/models/absent/model.tar.gz")))
+            },
+            Case(label: "model data in a second container", code: "ValidationException", status: 400,
+                 message: "Could not find model data at s3://no-such-bucket/m.tar.gz.") {
+                try $0.cloud.s3.putObject(bucket: SageMakerFixture.bucket, key: "a.tar.gz", body: Data("a".utf8))
+                try $0.sagemaker.createModel(model(containers: [$0.container("echo", host: "a", url: "s3://lab-bucket/a.tar.gz"),
+                                                                $0.container("echo", host: "b", url: "s3://no-such-bucket/m.tar.gz")]))
+            },
             Case(label: "describe missing", code: "ValidationException", status: 400,
                  message: "Could not find model \"arn:aws:sagemaker:ap-northeast-2:123456789012:model/nope\".") {
                 _ = try $0.sagemaker.describeModel(modelName: "nope")
@@ -88,6 +107,9 @@ final class SageMakerValidationTests: XCTestCase {
             },
         ]
         try check(cases)
+        // The notebook's own role (CloudEnvironment's execution role) is accepted as is.
+        let notebook = try SageMakerFixture()
+        try notebook.sagemaker.createModel(model("nb", primary: f(nil), role: notebook.cloud.executionRoleArn))
         let fixture = try SageMakerFixture()
         try fixture.sagemaker.createModel(model("Dup", primary: f(nil)))
         assertAWSError("ValidationException", 400,
@@ -124,6 +146,18 @@ final class SageMakerValidationTests: XCTestCase {
             Case(label: "instance count 0", code: "ValidationException", status: 400,
                  message: "Value '0' at 'productionVariants.1.member.initialInstanceCount' failed to satisfy constraint: Member must have value greater than or equal to 1") {
                 try $0.sagemaker.createEndpointConfig(config([instance(count: 0)]))
+            },
+            Case(label: "NaN weight", code: "ValidationException", status: 400,
+                 message: "Value 'nan' at 'productionVariants.1.member.initialVariantWeight' failed to satisfy constraint: Member must have value greater than or equal to 0") {
+                var variant = instance()
+                variant.initialVariantWeight = .nan
+                try $0.sagemaker.createEndpointConfig(config([variant]))
+            },
+            Case(label: "infinite weight", code: "ValidationException", status: 400,
+                 message: "Value 'inf' at 'productionVariants.1.member.initialVariantWeight'") {
+                var variant = instance()
+                variant.initialVariantWeight = .infinity
+                try $0.sagemaker.createEndpointConfig(config([variant]))
             },
             Case(label: "memory 512", code: "ValidationException", status: 400,
                  message: "serverlessConfig.memorySizeInMB' failed to satisfy constraint: Member must have value greater than or equal to 1024") {

@@ -169,4 +169,36 @@ final class RunTests: XCTestCase {
         let wrongSize = try await run(try book(chart("[1, 2, 3]", "").replacingOccurrences(of: "[960, 540]", with: "[640, 480]")))
         XCTAssertTrue(wrongSize.runs[0].records[0].failure?.contains("expected an image of 640×480, actual 960×540") ?? false)
     }
+
+    func testHostileValuesFailCleanly() async throws {
+        // Each of these once could trap; now each is a located failure.
+        let outcome = try await run(try book("""
+        id: hostile
+        title: Hostile
+        steps:
+          - {kind: read-file, id: a, path: sample.jsonl, expect: [{path: $.records, count: .nan}]}
+          - {kind: local.deploy, id: b, always: true, EndpointName: ../../.., ModelData: x.tar.gz, SAGEMAKER_PROGRAM: nsmc}
+          - {kind: s3.wait_object_exists, id: c, always: true, S3Uri: "s3://b/k", Delay: .inf}
+          - {kind: cloudwatch.get_metric_statistics, id: d, always: true, Namespace: N, MetricName: M, LastMinutes: 9223372036854775807, Statistic: Average}
+        """))
+        let failures = outcome.runs[0].records.map { $0.failure ?? "passed" }
+        XCTAssertTrue(failures[0].contains("'count' is a whole number"), failures[0])
+        XCTAssertTrue(failures[1].contains("EndpointName '../../..' must match"), failures[1])
+        XCTAssertTrue(failures[2].contains("Delay is 0 to 3600 seconds"), failures[2])
+        XCTAssertTrue(failures[3].contains("LastMinutes is 1 to 10080"), failures[3])
+        XCTAssertThrowsError(try book("id: t\ntitle: T\nsteps:\n  - {kind: prose, timeout: .inf}\n"))
+    }
+
+    func testOutputFoldersNotWrittenByLabbookAreLeftAlone() async throws {
+        let foreign = dir.appendingPathComponent("out/loop")
+        try FileManager.default.createDirectory(at: foreign, withIntermediateDirectories: true)
+        try Data("keep me".utf8).write(to: foreign.appendingPathComponent("notes.txt"))
+        do {
+            _ = try await run(try book(loop))
+            XCTFail("expected a refusal")
+        } catch let error as LabError {
+            XCTAssertTrue(error.message.contains("was not written by labbook"), error.message)
+        }
+        XCTAssertEqual(try String(contentsOf: foreign.appendingPathComponent("notes.txt"), encoding: .utf8), "keep me")
+    }
 }

@@ -44,4 +44,20 @@ final class ValueTests: XCTestCase {
         XCTAssertEqual(nearestName(to: "integer", in: ["int", "string"]), "int")
         XCTAssertNil(nearestName(to: "zzz", in: ["output"]))
     }
+
+    func testPlainScalarsFollowYAML12NotYAML11() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("labbook-yaml-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let yaml = "a: yes\nb: on\nc: 007\nd: 1_000\ne: 1:30\nf: true\ng: 12\nh: -3.5e2\ni: .inf\nj: ~\nk: \"12\"\nl: 0\n"
+        let node = try YAMLReader.read(yaml, file: "t.yaml")
+        XCTAssertEqual(node.value, ["a": "yes", "b": "on", "c": "007", "d": "1_000", "e": "1:30", "f": true, "g": 12,
+                                    "h": -350.0, "i": .number(.infinity), "j": .null, "k": "12", "l": 0])
+    }
+
+    func testNumbersSpliceIntoTextWithoutAFraction() throws {
+        let scope = Scope(params: ["n": .number(5), "x": .number(2.5)], lab: [:])
+        let node = BookNode(location: .synthetic("t"), content: .scalar("ep-${params.n}-${params.x}"))
+        XCTAssertEqual(try scope.resolve(node), "ep-5-2.5")
+    }
 }

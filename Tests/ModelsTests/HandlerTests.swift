@@ -12,10 +12,10 @@ final class HandlerTests: XCTestCase {
         return registry
     }
 
-    func testRegistryNamesTheThreeHandlers() {
+    func testRegistryNamesEveryHandler() {
         let registry = registry()
-        XCTAssertEqual(registry.modelHandlerNames, ["korsts", "nsmc"])
-        XCTAssertEqual(registry.functionHandlerNames, ["nsmc-lambda"])
+        XCTAssertEqual(registry.modelHandlerNames, ["kobart", "korsts", "nsmc", "yolo-detect"])
+        XCTAssertEqual(registry.functionHandlerNames, ["nsmc-lambda", "yolo-lambda"])
     }
 
     func testNSMCJSONLinesMatchGoldenSoftmax() throws {

@@ -5,6 +5,15 @@ public struct JSONParseError: Error, Equatable, CustomStringConvertible {
     public var offset: Int
     public var message: String
     public var description: String { "invalid JSON at byte \(offset): \(message)" }
+
+    /// "line 3, column 14: ..." for a reader looking at the text.
+    public func located(in data: Data) -> String {
+        let before = data.prefix(max(0, min(offset, data.count)))
+        let line = before.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+        let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? before.startIndex
+        let column = String(decoding: before[lineStart...], as: UTF8.self).count + 1
+        return "invalid JSON at line \(line), column \(column): \(message)"
+    }
 }
 
 struct JSONParser {

@@ -51,8 +51,7 @@ public struct ParameterSpec: Sendable {
 /// One step as written: the common keys, and the kind's own typed arguments.
 public struct StepSpec: Sendable {
     public var kind: String
-    /// The author's id, or `<kind>-<n>` when none was given (ids that are not written
-    /// cannot be referenced, so the generated form cannot clash with a reference).
+    /// The author's id, or `#<n>` when none was given (written ids cannot contain '#').
     public var id: String
     public var hasExplicitID: Bool
     public var title: Localized?
@@ -68,6 +67,9 @@ public struct StepSpec: Sendable {
     public var step: any LabStep
     /// Every `${steps.<id>...}` this step (and its children) refers to.
     public var references: Set<String>
+
+    /// A form of the id safe in file names and anchors.
+    public var slug: String { hasExplicitID ? id : "step" + id.dropFirst() }
 }
 
 public struct LabBook: Sendable {

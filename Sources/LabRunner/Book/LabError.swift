@@ -20,7 +20,7 @@ public struct LabError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// A collection of book errors, reported together (validate shows them all).
+/// Several errors reported together (one per book when `validate` checks many).
 public struct LabErrors: Error, Sendable, CustomStringConvertible {
     public var errors: [LabError]
     public var description: String { errors.map(\.description).joined(separator: "\n") }

@@ -79,6 +79,11 @@ public struct LabObject: Sendable, Equatable {
     public func entry(_ key: String) -> Entry? { entries.first { $0.key == key } }
 
     mutating func append(_ entry: Entry) { entries.append(entry) }
+
+    /// Values are equal when their keys and values are; where they were written does not matter.
+    public static func == (a: LabObject, b: LabObject) -> Bool {
+        a.entries.count == b.entries.count && zip(a.entries, b.entries).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
 }
 
 extension LabValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,

@@ -70,6 +70,13 @@ extension LabValue {
         return out + "\""
     }
 
+    /// How a value reads inside text: whole numbers without ".0", strings bare.
+    public var splicedText: String {
+        if case let .number(d) = self, d.isFinite, d.rounded() == d, abs(d) < 1e15 { return String(Int(d)) }
+        if case let .number(d) = self, !d.isFinite { return "\(d)" }
+        return displayString
+    }
+
     /// A short human rendering: strings bare, everything else as compact JSON.
     public var displayString: String {
         switch self {

@@ -90,6 +90,9 @@ final class StepParser {
         let text = try node["text"].map { try localized($0, "text") }
         let expectations = try node["expect"].map(parseExpectations) ?? []
         let timeout = try positiveNumber(node["timeout"], "timeout")
+        if let timeout, timeout > 86_400, let node = node["timeout"] {
+            throw LabError(node.location, "'timeout' is at most 86400 seconds (a day)")
+        }
         let always = try flag(node["always"], "always")
         var expectedError: String?
         if let errorNode = node["expect-error"] {
@@ -122,10 +125,13 @@ final class StepParser {
     private func stepID(_ node: BookNode, kind: String) throws -> (String, Bool) {
         guard let idNode = node["id"] else {
             generatedCount += 1
-            return ("step-\(generatedCount)", false)
+            return ("#\(generatedCount)", false)  // '#' is not allowed in written ids, so no clash
         }
         guard let id = idNode.scalar?.string, Self.isIdentifier(id) else {
             throw LabError(idNode.location, "a step 'id' is letters, digits, '-' and '_', starting with a letter; found \(idNode.value.jsonString)")
+        }
+        if repeatDepth > 0, RepeatStep.reservedKeys.contains(id) {
+            throw LabError(idNode.location, "'\(id)' names a field of every repeat iteration; choose another id")
         }
         if let first = allIDs[id] {
             throw LabError(idNode.location, "duplicate step id '\(id)' (first used at line \(first.line))")
@@ -175,7 +181,7 @@ final class StepParser {
 
     func positiveNumber(_ node: BookNode?, _ key: String) throws -> Double? {
         guard let node else { return nil }
-        guard let value = node.scalar?.double, value > 0 else {
+        guard let value = node.scalar?.double, value > 0, value.isFinite else {
             throw LabError(node.location, "'\(key)' must be a positive number of seconds")
         }
         return value

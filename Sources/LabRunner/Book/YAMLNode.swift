@@ -113,14 +113,31 @@ enum YAMLReader {
         }
     }
 
-    /// YAML 1.1 core types for plain scalars; anything quoted or block-styled is text.
-    private static func scalarValue(_ node: Node, _ scalar: Node.Scalar) -> LabValue {
-        guard scalar.style == .plain || scalar.style == .any else { return .string(scalar.string) }
-        if node.null != nil { return .null }
-        if let b = node.bool { return .bool(b) }
-        if let i = node.int { return .int(i) }
-        if let d = node.float { return .number(d) }
-        return .string(scalar.string)
+    /// YAML 1.2's core schema for plain scalars, not 1.1's: `yes`, `no`, `on`, `off`,
+    /// `1_000` and `1:30` stay text. A number written with a leading zero (`007`) stays
+    /// text too, since it is nearly always a name. Quoted or block scalars are text.
+    static func scalarValue(_ node: Node, _ scalar: Node.Scalar) -> LabValue {
+        let text = scalar.string
+        guard scalar.style == .plain || scalar.style == .any else { return .string(text) }
+        switch text {
+        case "", "~", "null", "Null", "NULL": return .null
+        case "true", "True", "TRUE": return .bool(true)
+        case "false", "False", "FALSE": return .bool(false)
+        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .number(.infinity)
+        case "-.inf", "-.Inf", "-.INF": return .number(-.infinity)
+        case ".nan", ".NaN", ".NAN": return .number(.nan)
+        default: break
+        }
+        let digits = text.hasPrefix("-") || text.hasPrefix("+") ? text.dropFirst() : Substring(text)
+        if text.range(of: "^[-+]?[0-9]+$", options: .regularExpression) != nil {
+            if digits.count > 1, digits.hasPrefix("0") { return .string(text) }
+            return Int(text).map(LabValue.int) ?? Double(text).map(LabValue.number) ?? .string(text)
+        }
+        if text.range(of: "^[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?$", options: .regularExpression) != nil,
+           let d = Double(text) {
+            return .number(d)
+        }
+        return .string(text)
     }
 }
 

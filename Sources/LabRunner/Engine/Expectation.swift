@@ -16,9 +16,9 @@ public struct Expectation: Sendable {
         case approx(BookNode, absolute: Double?, relative: Double?)
         case greater(BookNode), less(BookNode), atLeast(BookNode), atMost(BookNode)
         case contains(BookNode)
-        case regex(String)
+        case regex(BookNode)
         case count(BookNode)
-        case image(size: [Int]?, reference: String?, tolerance: Double)
+        case image(size: [Int]?, reference: BookNode?, tolerance: Double)
     }
 
     public var path: ValuePath
@@ -69,10 +69,12 @@ public struct Expectation: Sendable {
         case "count": return .count(value)
         default:
             guard let pattern = value.scalar?.string else { throw LabError(value.location, "'regex' must be a string") }
-            do { _ = try NSRegularExpression(pattern: pattern) } catch {
-                throw LabError(value.location, "'regex' is not a valid regular expression: \(pattern)")
+            if !pattern.contains("${") {  // a pattern with references is checked when it is resolved
+                do { _ = try NSRegularExpression(pattern: pattern) } catch {
+                    throw LabError(value.location, "'regex' is not a valid regular expression: \(pattern)")
+                }
             }
-            return .regex(pattern)
+            return .regex(value)
         }
     }
 
@@ -88,8 +90,9 @@ public struct Expectation: Sendable {
             }
             size = s
         }
-        let reference = node["like"]?.scalar?.string
-        if node["like"] != nil, reference == nil { throw LabError(node["like"]!.location, "'like' is the path of a reference PNG") }
+        let reference = node["like"]
+        if let reference, reference.scalar?.string == nil { throw LabError(reference.location, "'like' is the path of a reference PNG") }
+        if let reference { try TemplateScanner.check(reference) }
         let tolerance = try number(node["tolerance"], "tolerance") ?? 0.05
         guard size != nil || reference != nil else {
             throw LabError(node.location, "an image expectation needs size: or like:")

@@ -48,13 +48,19 @@ enum ExpectationEvaluator {
             case let .object(o): return o[want.displayString] != nil ? nil : miss("a mapping with key \(want.jsonString)")
             default: return miss("text, a list or a mapping containing \(want.jsonString)")
             }
-        case let .regex(pattern):
+        case let .regex(node):
+            let pattern = try expected(node).displayString
             guard let s = actual.string ?? (actual.isScalar ? actual.displayString : nil) else { return miss("text matching /\(pattern)/") }
-            let regex = try NSRegularExpression(pattern: pattern)
+            guard let regex = try? NSRegularExpression(pattern: pattern) else {
+                throw LabError(node.location, "'regex' is not a valid regular expression: \(pattern)")
+            }
             let found = regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
             return found ? nil : miss("text matching /\(pattern)/")
         case let .count(node):
-            let want = Int(try number(node))
+            let value = try expected(node)
+            guard let want = value.int, want >= 0 else {
+                throw LabError(node.location, "'count' is a whole number of items, found \(value.jsonString)")
+            }
             let got: Int? = switch actual {
             case let .list(l): l.count
             case let .object(o): o.keys.count
@@ -65,7 +71,8 @@ enum ExpectationEvaluator {
             return got == want ? nil : "expected \(want) items, actual \(got)"
         case let .image(size, reference, tolerance):
             guard let path = actual.string else { return miss("the path of a PNG file") }
-            return try ImageExpectation.check(path: path, size: size, reference: reference, tolerance: tolerance, context: context)
+            let like = try reference.map { try expected($0).displayString }
+            return try ImageExpectation.check(path: path, size: size, reference: like, tolerance: tolerance, context: context)
         }
     }
 

@@ -26,9 +26,13 @@ public struct LabEngine: Sendable {
         for name in TinyModels.names {
             if let url = try? offlineModelDirectory(name) { fixtures[name] = url }
         }
+        if let url = try? offlineBARTModelDirectory("kobart-tiny") { fixtures["kobart-tiny"] = url }
+        // Real weights fetched on first use by `assets.fetch` (not here: init stays offline).
+        fixtures["yolov3-tiny"] = DarknetAssets.yoloV3TinyFolder
     }
 
-    static let genericKinds: [any LabStep.Type] = [ProseStep.self, RepeatStep.self, ReadFileStep.self, FigureStep.self]
+    static let genericKinds: [any LabStep.Type] = [ProseStep.self, RepeatStep.self, ReadFileStep.self, FigureStep.self,
+                                                   ImageShowStep.self, ImageEncodeStep.self, AssetFetchStep.self]
     static let modelKinds: [any LabStep.Type] = [
         PackageModelStep.self, PredictStep.self,
         LocalDeployStep.self, LocalInvokeStep.self, LocalPredictStep.self, LocalDeleteStep.self,
@@ -95,6 +99,7 @@ public struct LabEngine: Sendable {
     /// A name that no book declares is an error.
     public func parameterOverrides(assignments: [String], file: URL?, books: [LabBook]) throws -> [String: (LabValue, SourceLocation)] {
         var values: [String: (LabValue, SourceLocation)] = [:]
+        var commandLine = Set<String>()
         if let file {
             let name = Self.displayPath(file)
             guard let text = try? String(contentsOf: file, encoding: .utf8) else { throw LabError(.synthetic(name), "cannot read the parameter file") }
@@ -108,10 +113,18 @@ public struct LabEngine: Sendable {
             }
             let name = String(assignment[..<equals])
             values[name] = (.string(String(assignment[assignment.index(after: equals)...])), .synthetic("-p \(assignment)"))
+            commandLine.insert(name)
         }
         let declared = Set(books.flatMap { $0.parameters.map(\.name) })
-        for (name, (_, location)) in values where !declared.contains(name) {
-            throw LabError.unknown("parameter", name, at: location, known: declared.sorted())
+        // A path typed on the command line means a path from where the command runs.
+        let pathNames = Set(books.flatMap { $0.parameters.filter { $0.type == .path }.map(\.name) })
+        for name in commandLine.intersection(pathNames) {
+            if case let (.string(path), location)? = values[name], !path.hasPrefix("/") {
+                values[name] = (.string(URL(fileURLWithPath: path).standardizedFileURL.path), location)
+            }
+        }
+        for name in values.keys.sorted() where !declared.contains(name) {
+            throw LabError.unknown("parameter", name, at: values[name]!.1, known: declared.sorted())
         }
         return values
     }
@@ -137,7 +150,12 @@ public struct LabEngine: Sendable {
                     progress: ProgressStyle = .automatic, junit: URL? = nil) async throws -> RunOutcome {
         let reporter = StreamReporter(style: progress)
         var runs: [(book: LabBook, records: [StepRecord])] = []
+        var seen: [String: URL] = [:]
         for book in books {
+            if let other = seen[book.id] {
+                throw LabError(.synthetic(Self.displayPath(book.file)), "lab id '\(book.id)' is also the id of \(Self.displayPath(other)); handouts would overwrite each other")
+            }
+            seen[book.id] = book.file
             if let only = options.only ?? options.from, !book.steps.contains(where: { $0.id == only }) {
                 throw LabError(.synthetic(Self.displayPath(book.file)), "no top-level step '\(only)'"
                                + (nearestName(to: only, in: book.steps.map(\.id)).map { " (did you mean '\($0)'?)" } ?? ""))
@@ -147,9 +165,8 @@ public struct LabEngine: Sendable {
             let parameters = try self.parameters(of: book, overrides: overrides)
             let services = try makeServices(for: book, options: options)
             let session = RunSession(book: book, parameters: parameters, options: options, services: services, reporter: reporter)
-            // A handout shows one run: nothing from an earlier one stays beside it.
-            try? FileManager.default.removeItem(at: session.outputDirectory)
-            reporter.bookStarted(book)
+            try Self.clearOutput(session.outputDirectory)
+            reporter.bookStarted(book, language: options.language)
             let records = await session.run()
             try HandoutWriter(session: session, records: records).write()
             if progress != .silent {
@@ -163,6 +180,22 @@ public struct LabEngine: Sendable {
         }
         let failed = runs.reduce(0) { $0 + $1.records.filter { $0.status == .failed }.count }
         return RunOutcome(failedSteps: failed, runs: runs)
+    }
+
+    static let outputMarker = ".labbook-handout"
+
+    /// A handout shows one run: an earlier run's files go, but only from a folder
+    /// labbook wrote (it carries a marker), never from a folder that happens to share the id.
+    static func clearOutput(_ directory: URL) throws {
+        let files = FileManager.default
+        if files.fileExists(atPath: directory.path) {
+            guard files.fileExists(atPath: directory.appendingPathComponent(outputMarker).path) else {
+                throw LabError(.synthetic(displayPath(directory)), "this folder exists and was not written by labbook; choose another --out")
+            }
+            try files.removeItem(at: directory)
+        }
+        try files.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Data().write(to: directory.appendingPathComponent(outputMarker))
     }
 
     private func makeServices(for book: LabBook, options: RunOptions) throws -> LabServices {

@@ -33,6 +33,12 @@ public final class LabServices: @unchecked Sendable {
         }
     }
 
+    func checkLocalEndpointFree(_ name: String, at location: SourceLocation) throws {
+        try lock.withLock {
+            if localEndpoints[name] != nil { throw LabError(location, "a local endpoint named '\(name)' is already running") }
+        }
+    }
+
     func localEndpoint(_ name: String, at location: SourceLocation) throws -> ModelContainer {
         try lock.withLock {
             guard let container = localEndpoints[name] else {

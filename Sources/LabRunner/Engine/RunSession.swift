@@ -116,7 +116,7 @@ public final class RunSession: @unchecked Sendable {
 
     func execute(_ spec: StepSpec, scope: Scope, nested: Bool,
                  progress: ((Int, Int) -> Void)? = nil) async -> StepRecord {
-        let context = StepContext(session: self, stepID: spec.id, scope: scope)
+        let context = StepContext(session: self, spec: spec, scope: scope)
         context.onProgress = progress
         let simulatedStart = services.simulatedNow()
         let start = DispatchTime.now()
@@ -138,7 +138,7 @@ public final class RunSession: @unchecked Sendable {
         } catch let error as LabError {
             failure = error.description
         } catch {
-            failure = "\(spec.kind): \(error)"
+            failure = "\(spec.location): step '\(spec.id)' (\(spec.kind)): \(Self.describe(error))"
         }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         if let output, failure == nil {
@@ -148,6 +148,14 @@ public final class RunSession: @unchecked Sendable {
         return StepRecord(spec: spec, status: failure == nil ? .passed : .failed, output: output, failure: failure,
                           wallSeconds: wall, simulatedSeconds: services.simulatedNow().timeIntervalSince(simulatedStart),
                           blocks: context.blocks, inputs: context.inputs)
+    }
+
+    /// Foundation errors print as NSError dumps; say what a reader needs.
+    static func describe(_ error: Error) -> String {
+        let ns = error as NSError
+        guard ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain else { return "\(error)" }
+        let path = (ns.userInfo[NSFilePathErrorKey] as? String).map { " (\($0))" } ?? ""
+        return ns.localizedDescription + path
     }
 
     /// botocore's ClientError.response for an expected failure.
@@ -166,10 +174,14 @@ public final class RunSession: @unchecked Sendable {
         let race = Race<LabValue>()
         return try await withCheckedThrowingContinuation { continuation in
             race.continuation = continuation
-            let work = Task { race.finish(with: await Result(catching: { try await spec.step.run(in: context) })) }
-            Task {
-                try? await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
+            let work = Task {
+                let result = await Result(catching: { try await spec.step.run(in: context) })
+                if race.finish(with: result) { race.timer?.cancel() }
+            }
+            race.timer = Task {
+                try await Task.sleep(nanoseconds: UInt64(timeout * 1e9))  // the parser bounds timeout to a day
                 if race.finish(with: .failure(LabError(spec.location, "step '\(spec.id)' timed out after \(LabValue.format(number: timeout)) s"))) {
+                    context.abandon()
                     work.cancel()
                 }
             }
@@ -182,6 +194,12 @@ public final class RunSession: @unchecked Sendable {
 private final class Race<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     var continuation: CheckedContinuation<Value, Error>?
+
+    private var timerTask: Task<Void, Error>?
+    var timer: Task<Void, Error>? {
+        get { lock.withLock { timerTask } }
+        set { lock.withLock { timerTask = newValue } }
+    }
 
     @discardableResult
     func finish(with result: Result<Value, Error>) -> Bool {

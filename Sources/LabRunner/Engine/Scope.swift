@@ -50,7 +50,7 @@ struct Scope: Sendable {
             for part in template.parts {
                 switch part {
                 case let .text(t): out += t
-                case let .reference(r): out += try value(of: r).displayString
+                case let .reference(r): out += try value(of: r).splicedText
                 }
             }
             return .string(out)

@@ -9,6 +9,10 @@ public protocol ArgumentValue: Sendable {
     static func convert(_ value: LabValue) -> Self?
 }
 
+extension ArgumentValue {
+    static var article: String { typeName.first.map { "aeiou".contains($0) } == true ? "an" : "a" }
+}
+
 extension String: ArgumentValue {
     public static var typeName: String { "string" }
     public static func convert(_ value: LabValue) -> String? {
@@ -21,7 +25,7 @@ extension String: ArgumentValue {
 }
 
 extension Int: ArgumentValue {
-    public static var typeName: String { "int" }
+    public static var typeName: String { "whole number" }
     public static func convert(_ value: LabValue) -> Int? {
         if let s = value.string { return Int(s) }
         return value.int
@@ -53,7 +57,7 @@ extension LabValue: ArgumentValue {
 }
 
 extension Array: ArgumentValue where Element: ArgumentValue {
-    public static var typeName: String { "list of \(Element.typeName)" }
+    public static var typeName: String { "list of \(Element.typeName)s" }
     public static func convert(_ value: LabValue) -> [Element]? {
         guard case let .list(items) = value else { return nil }
         var out: [Element] = []
@@ -109,7 +113,7 @@ public struct StepArguments {
         consumed.insert(key)
         guard let node = pairs.first(where: { $0.key == key })?.value else { return nil }
         if !TemplateScanner.containsReference(node), T.convert(node.value) == nil {
-            throw LabError(node.location, "'\(key)' must be a \(T.typeName), found \(node.typeName) \(node.value.jsonString.prefix(60))")
+            throw LabError(node.location, "'\(key)' must be \(T.article) \(T.typeName), found \(node.typeName) \(node.value.jsonString.prefix(60))")
         }
         try TemplateScanner.check(node)
         return Arg(node: node, name: key)

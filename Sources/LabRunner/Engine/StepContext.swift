@@ -15,34 +15,49 @@ public enum HandoutBlock: Sendable {
 public final class StepContext: @unchecked Sendable {
     public let session: RunSession
     public let stepID: String
+    /// The id as it may appear in file names and anchors.
+    public let fileStem: String
     var scope: Scope
-    private(set) var blocks: [HandoutBlock] = []
+    /// Guards what the step writes; a step that timed out is cut off from its record.
+    private let lock = NSLock()
+    private var abandoned = false
+    private var shownBlocks: [HandoutBlock] = []
+    private var nestedBlocks: [HandoutBlock] = []
     /// Resolved arguments with where they were written, shown in the book's order.
     private var resolvedInputs: [(name: String, value: LabValue, location: SourceLocation)] = []
     /// Progress within the step (`repeat`): done, total.
     var onProgress: ((Int, Int) -> Void)?
 
-    init(session: RunSession, stepID: String, scope: Scope) {
+    init(session: RunSession, spec: StepSpec, scope: Scope) {
         self.session = session
-        self.stepID = stepID
+        stepID = spec.id
+        fileStem = spec.slug
         self.scope = scope
     }
+
+    var blocks: [HandoutBlock] { lock.withLock { shownBlocks + nestedBlocks } }
+
+    /// After a timeout the runner moves on; whatever the step still does is not recorded.
+    func abandon() { lock.withLock { abandoned = true } }
 
     public var language: Language { session.options.language }
 
     var inputs: LabObject {
-        LabObject(resolvedInputs.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
-            .map { ($0.name, $0.value) })
+        lock.withLock { LabObject(resolvedInputs.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
+            .map { ($0.name, $0.value) }) }
     }
 
     /// The argument's value with references resolved and its type checked.
     public func resolve<T: ArgumentValue>(_ arg: Arg<T>) throws -> T {
         let value = try scope.resolve(arg.node)
         guard let typed = T.convert(value) else {
-            throw LabError(arg.location, "'\(arg.name)' must be a \(T.typeName); it resolved to \(value.typeName) \(value.jsonString.prefix(80))")
+            throw LabError(arg.location, "'\(arg.name)' must be \(T.article) \(T.typeName); it resolved to \(value.typeName) \(value.jsonString.prefix(80))")
         }
-        resolvedInputs.removeAll { $0.name == arg.name }
-        resolvedInputs.append((arg.name, value, arg.location))
+        lock.withLock {
+            guard !abandoned else { return }
+            resolvedInputs.removeAll { $0.name == arg.name }
+            resolvedInputs.append((arg.name, value, arg.location))
+        }
         return typed
     }
 
@@ -58,16 +73,27 @@ public final class StepContext: @unchecked Sendable {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : session.book.directory.appendingPathComponent(path)
     }
 
+    /// A file a step reads: relative paths are looked up in the book's folder, then in
+    /// the handout folder (where earlier steps write figures and outputs).
+    public func inputFile(_ path: String) -> URL {
+        let inBook = bookFile(path)
+        guard !path.hasPrefix("/"), !FileManager.default.fileExists(atPath: inBook.path) else { return inBook }
+        let inOutput = session.outputDirectory.appendingPathComponent(path)
+        return FileManager.default.fileExists(atPath: inOutput.path) ? inOutput : inBook
+    }
+
     /// Writes a PNG beside the handout and shows it; returns the file name.
     @discardableResult
     public func addFigure(png: Data, name: String, caption: String) throws -> String {
-        let file = "\(stepID)-\(name).png"
+        let file = "\(fileStem)-\(name).png"
         try session.writeOutput(png, named: file)
-        blocks.append(.figure(file: file, caption: caption))
+        show(.figure(file: file, caption: caption))
         return file
     }
 
-    public func show(_ block: HandoutBlock) { blocks.append(block) }
+    public func show(_ block: HandoutBlock) {
+        lock.withLock { if !abandoned { shownBlocks.append(block) } }
+    }
 
     /// Records which weights a model used, for the handout's footer.
     public func noteWeights(model: String, source: String, isFixture: Bool) {
@@ -76,14 +102,18 @@ public final class StepContext: @unchecked Sendable {
 
     public func reportProgress(done: Int, total: Int) { onProgress?(done, total) }
 
-    /// Runs nested steps with `item`/`index` bound; returns their outputs by id.
+    /// Runs nested steps with `item`/`index` bound; returns their outputs by id. What the
+    /// nested steps show replaces what the previous iteration showed: the handout shows
+    /// the last iteration's figures and blocks once, not a copy per iteration.
     public func runNested(_ steps: [StepSpec], item: LabValue?, index: Int) async throws -> LabObject {
+        lock.withLock { nestedBlocks = [] }
         var inner = scope
         inner.item = item
         inner.index = index
         var outputs = LabObject()
         for spec in steps {
             let record = await session.execute(spec, scope: inner, nested: true)
+            lock.withLock { nestedBlocks += record.blocks }
             if let failure = record.failure { throw LabError(spec.location, "step '\(spec.id)' (iteration \(index)): \(failure)") }
             if let output = record.output {
                 inner.outputs[spec.id] = output

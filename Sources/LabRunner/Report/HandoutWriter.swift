@@ -32,7 +32,7 @@ struct HandoutWriter {
             md += "| \(t("매개변수", "parameter")) | \(t("값", "value")) | \(t("설명", "description")) |\n|---|---|---|\n"
             for p in parameters {
                 let value = session.parameters[p.name]?.displayString ?? ""
-                md += "| `\(p.name)` | `\(cell(value))` | \(cell(p.description?.text(language) ?? "")) |\n"
+                md += "| `\(p.name)` | \(codeSpan(cell(value))) | \(cell(p.description?.text(language) ?? "")) |\n"
             }
             md += "\n"
         }
@@ -48,23 +48,28 @@ struct HandoutWriter {
     private func tableOfContents() -> String {
         var md = "## \(t("목차", "Contents"))\n\n"
         for (number, record) in records.enumerated() {
-            md += "\(number + 1). [\(heading(record))](#\(anchor(record)))\n"
+            md += "\(number + 1). [\(heading(record).replacingOccurrences(of: "]", with: "\\]"))](#\(anchor(record)))\n"
         }
         return md + "\n"
     }
 
     private func heading(_ record: StepRecord) -> String {
-        record.spec.title?.text(language) ?? "`\(record.spec.kind)`" + (record.spec.hasExplicitID ? " (\(record.spec.id))" : "")
+        let title = record.spec.title?.text(language) ?? "`\(record.spec.kind)`" + (record.spec.hasExplicitID ? " (\(record.spec.id))" : "")
+        return oneLine(title)
     }
 
-    private func anchor(_ record: StepRecord) -> String { "step-\(record.spec.id)" }
+    private func oneLine(_ s: String) -> String {
+        s.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
+    private func anchor(_ record: StepRecord) -> String { "step-\(record.spec.slug)" }
 
     private func section(_ record: StepRecord, number: Int) throws -> String {
         var md = "<a id=\"\(anchor(record))\"></a>\n## \(number). \(heading(record))\n\n"
         if let text = record.spec.text?.text(language) { md += text.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n" }
         if record.spec.kind == ProseStep.kind { return md }
         if !record.inputs.isEmpty {
-            md += "**\(t("입력", "Inputs"))** (`\(record.spec.kind)`)\n\n```json\n\(LabValue.object(record.inputs).prettyJSON)\n```\n\n"
+            md += "**\(t("입력", "Inputs"))** (`\(record.spec.kind)`)\n\n" + fenced(cut(LabValue.object(record.inputs).prettyJSON), "json")
         }
         for block in record.blocks { md += render(block) }
         if let output = record.output, output != .null, output != .object(LabObject()),
@@ -73,7 +78,7 @@ struct HandoutWriter {
         }
         switch record.status {
         case .passed: break
-        case .failed: md += "> ❌ **\(t("실패", "Failed"))**: \(record.failure ?? "")\n\n"
+        case .failed: md += "❌ **\(t("실패", "Failed"))**\n\n" + fenced(record.failure ?? "", "text")
         case .skipped: md += "> ⏭ \(t("건너뜀: 앞 단계가 실패했습니다.", "Skipped: an earlier step failed."))\n\n"
         }
         if !record.spec.expectations.isEmpty, record.status == .passed {
@@ -86,34 +91,66 @@ struct HandoutWriter {
 
     private func outputBlock(_ output: LabValue, record: StepRecord) throws -> String {
         let json = output.prettyJSON
-        let lines = json.split(separator: "\n", omittingEmptySubsequences: false)
-        var md = "**\(t("출력", "Output"))**\n\n```json\n"
-        if lines.count > Self.maxOutputLines {
-            let file = "\(record.spec.id).output.json"
+        let shown = cut(json)
+        var md = "**\(t("출력", "Output"))**\n\n" + fenced(shown, "json")
+        if shown != json {
+            let file = "\(record.spec.slug).output.json"
             try session.writeOutput(Data(json.utf8), named: file)
-            md += lines.prefix(Self.maxOutputLines - 10).joined(separator: "\n") + "\n…\n```\n\n"
-            md += t("출력이 길어 앞부분만 보입니다 (\(lines.count)줄). 전체: [\(file)](\(file))",
-                    "Output cut to its first lines (\(lines.count) in all). Full output: [\(file)](\(file))") + "\n\n"
-        } else {
-            md += json + "\n```\n\n"
+            md += t("출력이 길어 일부만 보입니다. 전체: [\(file)](\(file))", "Output shortened. Full output: [\(file)](\(file))") + "\n\n"
         }
         return md
+    }
+
+    static let maxCharacters = 6000
+
+    /// The beginning of `text`: at most maxOutputLines lines and maxCharacters characters,
+    /// with lines past 300 characters (base64 images in requests and replies) cut to their start.
+    private func cut(_ text: String) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.count > 300 ? line.prefix(160) + "…(\(line.count) characters)" : String(line)
+        }
+        var cutLines = false
+        if lines.count > Self.maxOutputLines {
+            lines = Array(lines.prefix(Self.maxOutputLines - 10))
+            cutLines = true
+        }
+        var shown = lines.joined(separator: "\n")
+        if shown.count > Self.maxCharacters {
+            shown = String(shown.prefix(Self.maxCharacters))
+            cutLines = true
+        }
+        return cutLines ? shown + "\n…" : shown
+    }
+
+    /// A fenced block whose fence is longer than any backtick run inside it.
+    private func fenced(_ text: String, _ language: String) -> String {
+        var longest = 0, run = 0
+        for c in text { run = c == "`" ? run + 1 : 0; longest = max(longest, run) }
+        let fence = String(repeating: "`", count: max(3, longest + 1))
+        let body = text.hasSuffix("\n") ? String(text.dropLast()) : text
+        return "\(fence)\(language)\n\(body)\n\(fence)\n\n"
     }
 
     private func render(_ block: HandoutBlock) -> String {
         switch block {
         case let .code(text, language, caption):
-            return (caption.map { "*\($0)*\n\n" } ?? "") + "```\(language)\n\(text.hasSuffix("\n") ? String(text.dropLast()) : text)\n```\n\n"
+            return (caption.map { "*\(oneLine($0))*\n\n" } ?? "") + fenced(text, language)
         case let .text(text):
             return text + "\n\n"
         case let .figure(file, caption):
-            return "![\(caption)](\(file))\n\n*\(caption)*\n\n"
+            let line = oneLine(caption)
+            return "![\(line.replacingOccurrences(of: "]", with: "\\]"))](\(file))\n\n*\(line)*\n\n"
         case let .table(header, rows):
             var md = "| " + header.map(cell).joined(separator: " | ") + " |\n"
             md += "|" + String(repeating: "---|", count: header.count) + "\n"
             for row in rows { md += "| " + row.map(cell).joined(separator: " | ") + " |\n" }
             return md + "\n"
         }
+    }
+
+    /// Inline code that survives backticks in the value.
+    private func codeSpan(_ s: String) -> String {
+        s.contains("`") ? "`` \(s) ``" : "`\(s)`"
     }
 
     private func cell(_ s: String) -> String {
@@ -131,6 +168,8 @@ struct HandoutWriter {
             }
             md += "| \(r.spec.id) | `\(r.spec.kind)` | \(status) | \(Terminal.seconds(r.wallSeconds)) | \(r.simulatedSeconds > 0.0005 ? Terminal.seconds(r.simulatedSeconds) : "-") |\n"
         }
+        md += "\n" + t("실행 시간은 이 컴퓨터에서 실제로 걸린 시간(wall clock)이고, 시뮬레이션 시간은 에뮬레이션된 AWS의 가상 시계가 흐른 시간입니다(프로비저닝, 대기, 쿨다운, 모델 지연).",
+                        "Wall is the time the step really took on this machine; simulated is the time that passed on the emulated AWS's virtual clock (provisioning, waits, cooldowns, model latency).") + "\n"
         md += "\n## \(t("사용한 모델 가중치", "Model weights used"))\n\n"
         let weights = session.weightsUsed
         if weights.isEmpty {

@@ -3,7 +3,7 @@
 import Foundation
 
 protocol ProgressReporter: Sendable {
-    func bookStarted(_ book: LabBook)
+    func bookStarted(_ book: LabBook, language: Language)
     func started(_ spec: StepSpec, position: Int, of total: Int)
     func progress(_ spec: StepSpec, done: Int, total: Int)
     func finished(_ record: StepRecord, position: Int, of total: Int)
@@ -31,8 +31,8 @@ final class StreamReporter: ProgressReporter, @unchecked Sendable {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
-    func bookStarted(_ book: LabBook) {
-        write("\(Terminal.bold("▶ \(book.id)", style)) \(book.title.text(.en) ?? "") — \(book.file.lastPathComponent)\n")
+    func bookStarted(_ book: LabBook, language: Language) {
+        write("\(Terminal.bold("▶ \(book.id)", style)) \(book.title.text(language) ?? "") — \(book.file.lastPathComponent)\n")
     }
 
     func started(_ spec: StepSpec, position: Int, of total: Int) {
@@ -77,6 +77,7 @@ final class StreamReporter: ProgressReporter, @unchecked Sendable {
 
 enum Terminal {
     static func seconds(_ s: Double) -> String {
+        guard s.isFinite, s < 1e12 else { return s.isFinite ? "> 30000 years" : "∞" }
         if s < 1 { return String(format: "%.0f ms", s * 1000) }
         if s < 120 { return String(format: "%.2f s", s) }
         return String(format: "%dm %02ds", Int(s) / 60, Int(s) % 60)

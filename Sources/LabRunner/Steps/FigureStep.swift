@@ -49,7 +49,7 @@ struct FigureStep: LabStep {
         y2Label = try arguments.optional("y2-label")
         xFormat = try arguments.optional("x-format")
         series = arguments.node("series")
-        if let series { try TemplateScanner.check(series) }
+        if let series { try Self.checkSeries(series) }
         categories = try arguments.optional("categories")
         values = try arguments.optional("values")
         bins = try arguments.optional("bins")
@@ -67,9 +67,8 @@ struct FigureStep: LabStep {
         let language = context.language
         let title = Localizer.text(try context.resolve(caption), language)
         let size = (try context.resolve(width, default: 960), try context.resolve(height, default: 540))
-        guard (200...4000).contains(size.0), (150...4000).contains(size.1) else {
-            throw LabError(width?.location ?? caption.location, "figure size must be 200–4000 × 150–4000 pixels")
-        }
+        guard (240...4000).contains(size.0) else { throw LabError(width?.location ?? caption.location, "width must be 240–4000 pixels") }
+        guard (160...4000).contains(size.1) else { throw LabError(height?.location ?? caption.location, "height must be 160–4000 pixels") }
         let kind = try context.resolve(chart)
         let png: Data
         var points = 0
@@ -79,21 +78,27 @@ struct FigureStep: LabStep {
             points = built.reduce(0) { $0 + $1.points.count }
             var figure = LineChart(title: title, xLabel: try label(xLabel, context), yLabel: try label(yLabel, context), series: built)
             figure.secondaryYLabel = try y2Label.map { Localizer.text(try context.resolve($0), language) }
-            if try context.resolve(xFormat, default: "number") == "minutes" { figure.xAxisFormat = .minutes }
+            switch try context.resolve(xFormat, default: "number") {
+            case "number": break
+            case "minutes": figure.xAxisFormat = .minutes
+            case let other: throw LabError.unknown("x-format", other, at: xFormat!.location, known: ["number", "minutes"])
+            }
             png = try figure.renderPNG(width: size.0, height: size.1)
         case "bar":
-            let names = try context.resolve(categories!), numbers = try context.resolve(values!)
+            guard let categories, let values else { throw LabError(chart.location, "a bar chart needs 'categories' and 'values'") }
+            let names = try context.resolve(categories), numbers = try context.resolve(values)
             guard names.count == numbers.count else {
-                throw LabError(values!.location, "a bar chart needs as many values (\(numbers.count)) as categories (\(names.count))")
+                throw LabError(values.location, "a bar chart needs as many values (\(numbers.count)) as categories (\(names.count))")
             }
             points = numbers.count
             png = try BarChart(title: title, xLabel: try label(xLabel, context), yLabel: try label(yLabel, context),
                                categories: names, values: numbers).renderPNG(width: size.0, height: size.1)
         case "histogram":
-            let samples = try context.resolve(values!)
+            guard let values else { throw LabError(chart.location, "a histogram needs 'values'") }
+            let samples = try context.resolve(values)
             points = samples.count
             let binCount = try context.resolve(bins, default: 20)
-            guard (1...500).contains(binCount) else { throw LabError(bins!.location, "bins must be between 1 and 500") }
+            guard (1...500).contains(binCount) else { throw LabError(bins?.location ?? chart.location, "bins must be between 1 and 500") }
             let histogram = try Histogram(values: samples, binCount: binCount)
             png = try HistogramChart(title: title, xLabel: try label(xLabel, context), yLabel: try label(yLabel, context),
                                      histogram: histogram).renderPNG(width: size.0, height: size.1)
@@ -102,6 +107,21 @@ struct FigureStep: LabStep {
         }
         let file = try context.addFigure(png: png, name: "chart", caption: title)
         return .object(LabObject([("file", .string(file)), ("width", .int(size.0)), ("height", .int(size.1)), ("points", .int(points))]))
+    }
+
+    static let seriesKeys = ["name", "x", "y", "style", "axis"]
+
+    /// Series keys are checked when the book loads, so `validate` catches a misspelt one.
+    static func checkSeries(_ series: BookNode) throws {
+        try TemplateScanner.check(series)
+        guard let items = series.items else { throw LabError(series.location, "'series' is a list of {name, y, x?, style?, axis?}") }
+        for item in items {
+            guard let pairs = item.pairs else { throw LabError(item.location, "a series is a mapping {name, y, x?, style?, axis?}") }
+            for pair in pairs where !seriesKeys.contains(pair.key) {
+                throw LabError.unknown("series key", pair.key, at: pair.keyLocation, known: seriesKeys)
+            }
+            if item["y"] == nil { throw LabError(item.location, "a series needs 'y', a list of numbers") }
+        }
     }
 
     private func label(_ arg: Arg<LabValue>?, _ context: StepContext) throws -> String {
@@ -129,12 +149,19 @@ struct FigureStep: LabStep {
                 }
                 xs = given
             }
-            let style: ChartStyle = switch try node["style"].map(context.resolveValue)?.string ?? "line" {
-            case "step": .step
-            case "points": .points
-            default: .line
+            let styleName = try node["style"].map(context.resolveValue)?.displayString ?? "line"
+            let style: ChartStyle
+            switch styleName {
+            case "line": style = .line
+            case "step": style = .step
+            case "points": style = .points
+            default: throw LabError.unknown("style", styleName, at: node["style"]?.location ?? node.location, known: ["line", "step", "points"])
             }
-            let axis: ChartAxis = try node["axis"].map(context.resolveValue)?.string == "secondary" ? .secondary : .primary
+            let axisName = try node["axis"].map(context.resolveValue)?.displayString ?? "primary"
+            guard ["primary", "secondary"].contains(axisName) else {
+                throw LabError.unknown("axis", axisName, at: node["axis"]?.location ?? node.location, known: ["primary", "secondary"])
+            }
+            let axis: ChartAxis = axisName == "secondary" ? .secondary : .primary
             return try ChartSeries(name: name, x: xs, y: ys, style: style, axis: axis)
         }
     }

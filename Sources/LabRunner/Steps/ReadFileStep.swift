@@ -39,7 +39,7 @@ struct ReadFileStep: LabStep {
         } catch let error as LabError { throw error } catch {
             throw LabError(path.location, "cannot read \(url.path): no such file or not readable")
         }
-        let chosen = try context.resolve(format, default: Self.defaultFormat(for: written))
+        let chosen = try context.resolve(format, default: Self.defaultFormat(for: written, data: data))
         guard Self.formats.contains(chosen) else { throw LabError.unknown("format", chosen, at: format!.location, known: Self.formats) }
         var output = LabObject([("path", .string(written)), ("bytes", .int(data.count))])
         if chosen == "bytes" {
@@ -49,13 +49,14 @@ struct ReadFileStep: LabStep {
         guard let text = String(data: data, encoding: .utf8) else { throw LabError(path.location, "\(written) is not UTF-8 text; use format: bytes") }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         output["lines"] = .int(text.hasSuffix("\n") ? lines.count - 1 : lines.count)
-        context.show(.code(String(text.prefix(8000)), language: chosen == "text" ? "text" : "json", caption: "$ cat \(written)"))
+        let shown = text.count > 8000 ? String(text.prefix(8000)) + "\n… (\(text.count - 8000) more characters)" : text
+        context.show(.code(shown, language: chosen == "text" ? "text" : "json", caption: "$ cat \(written)"))
         switch chosen {
         case "text": output["text"] = .string(text)
         case "json": output["value"] = try parse(data, what: written)
         case "jsonlines":
             var records: [LabValue] = []
-            for (number, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            for (number, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 records.append(try parse(Data(line.utf8), what: "\(written) line \(number + 1)"))
             }
             output["records"] = .list(records)
@@ -66,16 +67,16 @@ struct ReadFileStep: LabStep {
 
     private func parse(_ data: Data, what: String) throws -> LabValue {
         do { return try LabValue(json: data) } catch let error as JSONParseError {
-            throw LabError(path.location, "\(what): \(error)")
+            throw LabError(path.location, "\(what): \(error.located(in: data))")
         }
     }
 
-    static func defaultFormat(for path: String) -> String {
+    /// JSON and JSON Lines by extension; anything else that is UTF-8 is text.
+    static func defaultFormat(for path: String, data: Data) -> String {
         switch (path as NSString).pathExtension.lowercased() {
         case "json": "json"
         case "jsonl", "jsonlines", "ndjson": "jsonlines"
-        case "txt", "md", "yaml", "yml", "csv", "names", "cfg", "": "text"
-        default: "bytes"
+        default: String(data: data, encoding: .utf8) == nil ? "bytes" : "text"
         }
     }
 }

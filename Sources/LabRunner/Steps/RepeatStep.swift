@@ -14,6 +14,8 @@ struct RepeatStep: LabStep {
     static let kind = "repeat"
     static let summary = "Runs nested steps N times (times:) or over a list (over:), collecting outputs and timings."
     static let maxIterations = 100_000
+    /// Fields every iteration's record has; nested steps may not use them as ids.
+    static let reservedKeys: Set<String> = ["index", "item", "seconds"]
 
     let times: Arg<Int>?
     let over: Arg<[LabValue]>?
@@ -43,7 +45,11 @@ struct RepeatStep: LabStep {
             }
             items = Array(repeating: nil, count: n)
         } else {
-            items = try context.resolve(over!).map { $0 }
+            let list = try context.resolve(over!)
+            guard list.count <= Self.maxIterations else {
+                throw LabError(over!.location, "'over' has \(list.count) items; repeat runs at most \(Self.maxIterations)")
+            }
+            items = list.map { $0 }
         }
         var collected: [LabValue] = []
         var durations: [Double] = []

@@ -15,8 +15,13 @@ struct LocalDeployStep: LabStep {
 
     func run(in context: StepContext) async throws -> LabValue {
         let endpoint = try context.resolve(name)
+        // The name becomes a folder: hold it to SageMaker's endpoint-name rule.
+        guard endpoint.range(of: "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", options: .regularExpression) != nil else {
+            throw LabError(name.location, "EndpointName '\(endpoint)' must match [a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
+        }
+        try context.session.services.checkLocalEndpointFree(endpoint, at: name.location)
         let path = try context.resolve(artifact)
-        guard let data = try? Data(contentsOf: context.bookFile(path)) else { throw LabError(artifact.location, "cannot read \(path)") }
+        guard let data = try? Data(contentsOf: context.inputFile(path)) else { throw LabError(artifact.location, "cannot read \(path)") }
         let work = context.session.services.stateDirectory.appendingPathComponent("local/\(endpoint)")
         let started = DispatchTime.now()
         let container = try ModelContainer(artifact: data, program: try context.resolve(program),

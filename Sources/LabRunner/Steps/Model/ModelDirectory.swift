@@ -16,7 +16,8 @@ extension StepContext {
             guard let url = session.services.fixtureModel(name) else {
                 throw LabError(location, "no fixture model '\(name)'; fixtures: \(session.services.fixtureModelNames.joined(separator: ", "))")
             }
-            noteWeights(model: name, source: written, isFixture: true)
+            // Fixtures the project makes live in fixtures/models; others (yolov3-tiny) are fetched real weights.
+            noteWeights(model: name, source: written, isFixture: url.path.contains("/fixtures/models/"))
             return url
         }
         let url = bookFile(written)

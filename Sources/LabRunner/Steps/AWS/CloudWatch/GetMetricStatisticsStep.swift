@@ -4,7 +4,7 @@ import Foundation
 
 struct GetMetricStatisticsStep: LabStep {
     static let kind = "cloudwatch.get_metric_statistics"
-    static let summary = "GetMetricStatistics over the last N simulated minutes; datapoints as lists ready for a figure."
+    static let summary = "GetMetricStatistics; LastMinutes (on the simulated clock) stands in for StartTime/EndTime, one Statistic; datapoints as lists for a figure."
     let namespace: Arg<String>, metric: Arg<String>, dimensions: Arg<LabValue>?, minutes: Arg<Int>, period: Arg<Int>?, statistic: Arg<String>
 
     init(arguments: inout StepArguments) throws {
@@ -18,13 +18,16 @@ struct GetMetricStatisticsStep: LabStep {
 
     func run(in context: StepContext) async throws -> LabValue {
         let end = context.cloud.clock.now
-        let start = end.addingTimeInterval(-60 * Double(try context.resolve(minutes)))
+        let span = try context.resolve(minutes)
+        guard (1...10_080).contains(span) else { throw LabError(minutes.location, "LastMinutes is 1 to 10080 (a week)") }
+        let start = end.addingTimeInterval(-60 * Double(span))
         let statName = try context.resolve(statistic)
         guard let stat = Statistic(rawValue: statName) else {
             throw LabError.unknown("Statistic", statName, at: statistic.location, known: Statistic.allCases.map(\.rawValue))
         }
-        let dims = try dimensions.map { arg in
-            try (context.resolve(arg).list ?? []).enumerated().map { index, value -> MetricDimension in
+        let dims: [MetricDimension] = try dimensions.map { arg -> [MetricDimension] in
+            guard let list = try context.resolve(arg).list else { throw LabError(arg.location, "Dimensions is a list of {Name, Value}") }
+            return try list.enumerated().map { index, value -> MetricDimension in
                 var r = try ShapeReader(value, path: "Dimensions[\(index)]", at: arg.location)
                 let d = MetricDimension(name: try r.string("Name"), value: try r.string("Value"))
                 try r.finish()

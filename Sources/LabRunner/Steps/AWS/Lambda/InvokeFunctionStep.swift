@@ -18,7 +18,10 @@ struct InvokeFunctionStep: LabStep {
     func run(in context: StepContext) async throws -> LabValue {
         let event = try context.resolve(payload)
         let data = Data((event.string ?? event.jsonString).utf8)
-        let kind = InvocationType(rawValue: try context.resolve(type, default: "RequestResponse")) ?? .requestResponse
+        let written = try context.resolve(type, default: "RequestResponse")
+        guard let kind = InvocationType(rawValue: written) else {
+            throw LabError.unknown("InvocationType", written, at: type!.location, known: Self.types)
+        }
         let output = try context.cloud.lambda.invoke(functionName: try context.resolve(name), invocationType: kind, payload: data)
         var out = LabObject([("StatusCode", .int(output.statusCode)), ("ColdStart", .bool(output.coldStart)),
                              ("DurationSeconds", .number(output.duration))])

@@ -15,20 +15,27 @@ struct ObjectExistsWaitStep: LabStep {
         uri = try arguments.optional("S3Uri")
         delay = try arguments.optional("Delay")
         attempts = try arguments.optional("MaxAttempts")
+        guard (uri == nil) == (bucket != nil && key != nil), uri == nil || (bucket == nil && key == nil) else {
+            throw LabError(arguments.location, "wait_object_exists takes Bucket and Key, or S3Uri")
+        }
     }
 
     func run(in context: StepContext) async throws -> LabValue {
         let (b, k) = try S3Location.resolve(bucket: bucket, key: key, uri: uri, in: context)
         let step = try context.resolve(delay, default: 5), limit = try context.resolve(attempts, default: 20)
-        guard step > 0, limit > 0 else { throw LabError(delay?.location ?? attempts!.location, "Delay and MaxAttempts must be positive") }
+        guard step > 0, step <= 3600, step.isFinite else { throw LabError(delay!.location, "Delay is 0 to 3600 seconds") }
+        guard (1...1000).contains(limit) else { throw LabError(attempts!.location, "MaxAttempts is 1 to 1000") }
         let clock = context.cloud.clock
         let started = clock.now
         for attempt in 1...limit {
-            if let head = try? context.cloud.s3.headObject(bucket: b, key: k) {
+            try Task.checkCancellation()
+            do {
+                let head = try context.cloud.s3.headObject(bucket: b, key: k)
                 return Shape.object([("S3Uri", .string("s3://\(b)/\(k)")), ("ContentLength", .int(head.contentLength)),
                                      ("Attempts", .int(attempt)), ("WaitedSeconds", .number(clock.now.timeIntervalSince(started)))])
+            } catch let error as AWSError where error.code == "NoSuchKey" || error.httpStatus == 404 && error.code != "NoSuchBucket" {
+                clock.advance(by: step)  // not there yet: the waiter's retry acceptor
             }
-            clock.advance(by: step)
         }
         throw LabError(uri?.location ?? key!.location, "Waiter ObjectExists failed: Max attempts exceeded (s3://\(b)/\(k) still missing after \(limit) × \(step) s)")
     }

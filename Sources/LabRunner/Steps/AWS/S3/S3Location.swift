@@ -11,7 +11,7 @@ enum S3Location {
                 return (parsed.bucket, parsed.key)
             } catch { throw LabError(uri.location, "S3Uri '\(text)' is not s3://bucket/key") }
         }
-        guard let bucket, let key else { throw LabError(.synthetic("s3"), "Bucket and Key, or S3Uri, are required") }
+        guard let bucket, let key else { throw LabError(.synthetic("s3 step"), "Bucket and Key, or S3Uri, are required") }
         return (try context.resolve(bucket), try context.resolve(key))
     }
 }

@@ -23,10 +23,12 @@ struct WaitStep: LabStep {
             var out = DescribeEndpointStep.shape(described).object ?? LabObject()
             out["WaitedSeconds"] = .number(context.cloud.clock.now.timeIntervalSince(started))
             return .object(out)
-        default:
+        case "endpoint_deleted":
             try context.cloud.sagemaker.waitUntilEndpointDeleted(endpointName: endpoint)
             return Shape.object([("EndpointName", .string(endpoint)), ("Deleted", .bool(true)),
                                  ("WaitedSeconds", .number(context.cloud.clock.now.timeIntervalSince(started)))])
+        case let other:
+            throw LabError.unknown("waiter", other, at: waiter.location, known: Self.waiters)
         }
     }
 }

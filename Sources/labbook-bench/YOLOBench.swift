@@ -1,0 +1,112 @@
+// YOLOv3-tiny forward latency at 416×416 against OpenCV DNN (cv2.dnn.readNetFromDarknet)
+// on the same weights and the same input blob, timed in the same run: a python3 child
+// keeps the OpenCV network loaded and the two sides alternate forward by forward, so a
+// busy machine slows both alike. The target is ≤ 0.8× OpenCV.
+import ArgumentParser
+import Foundation
+import Inference
+import Models
+
+struct YOLOBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "yolo",
+        abstract: "YOLOv3-tiny forward latency at 416×416 against OpenCV DNN (python3 + cv2) in the same run.")
+
+    @Option(help: "Timed forwards per side (medians reported).") var runs = 30
+    @Option(help: "A folder with a darknet .cfg, .weights and coco.names (default: the fetched YOLOv3-tiny).")
+    var model: String?
+
+    func run() throws {
+        let folder = try model.map { URL(fileURLWithPath: $0) } ?? DarknetAssets.yoloV3TinyDirectory()
+        let detector = try YOLODetector(directory: folder)
+        let (width, height) = (detector.network.inputWidth, detector.network.inputHeight)
+        // A deterministic blob both sides compute identically.
+        let values = (0..<(3 * width * height)).map { Float(($0 * 7919) % 1000) / 1000 }
+        let input = try Tensor(shape: [1, 3, height, width], storage: values)
+        let opencv = try OpenCVWorker(folder: folder, width: width, height: height)
+        defer { opencv.stop() }
+        for _ in 0..<3 {
+            _ = try detector.network.forward(input)
+            _ = try opencv.forward()
+        }
+        // Interleaved, so that both sides see the same load on a shared machine.
+        var ours: [Double] = [], theirs: [Double] = []
+        for _ in 0..<runs {
+            let started = DispatchTime.now()
+            _ = try detector.network.forward(input)
+            ours.append(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6)
+            theirs.append(try opencv.forward())
+        }
+        let ratios = zip(ours, theirs).map { $0 / $1 }
+        print(String(format: "labbook YOLOv3 (%@, %d×%d): median %.2f ms, min %.2f ms over %d runs",
+                     folder.lastPathComponent, width, height, median(ours), ours.min() ?? 0, runs))
+        print(String(format: "OpenCV DNN %@: median %.2f ms, min %.2f ms over %d runs (interleaved)",
+                     opencv.version, median(theirs), theirs.min() ?? 0, runs))
+        print(String(format: "ratio labbook / OpenCV: median of per-run ratios %.2f×, of medians %.2f×, of minima %.2f× (target ≤ 0.80×)",
+                     median(ratios), median(ours) / median(theirs), (ours.min() ?? 0) / (theirs.min() ?? 1)))
+    }
+
+    private func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+    }
+}
+
+/// cv2.dnn in a python3 child that runs one timed forward per line it reads.
+private final class OpenCVWorker {
+    let version: String
+    private let process = Process()
+    private let input = Pipe(), output = Pipe()
+
+    static let script = """
+    import sys, time, numpy as np, cv2
+    net = cv2.dnn.readNetFromDarknet(sys.argv[1], sys.argv[2])
+    w, h = int(sys.argv[3]), int(sys.argv[4])
+    i = np.arange(3 * w * h, dtype=np.int64)
+    blob = (((i * 7919) % 1000).astype(np.float32) / np.float32(1000)).reshape(1, 3, h, w)
+    names = net.getUnconnectedOutLayersNames()
+    print(cv2.__version__, flush=True)
+    for _ in sys.stdin:
+        t = time.perf_counter(); net.setInput(blob); net.forward(names)
+        print((time.perf_counter() - t) * 1000, flush=True)
+    """
+
+    init(folder: URL, width: Int, height: Int) throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        guard let cfg = files.first(where: { $0.hasSuffix(".cfg") }), let weights = files.first(where: { $0.hasSuffix(".weights") }) else {
+            throw ValidationError("\(folder.path) has no .cfg and .weights for OpenCV")
+        }
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", OpenCVWorker.script, folder.appendingPathComponent(cfg).path,
+                             folder.appendingPathComponent(weights).path, "\(width)", "\(height)"]
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        guard let line = OpenCVWorker.readLine(output) else {
+            throw ValidationError("OpenCV did not start (is `pip install \"opencv-python-headless<5\"` done?)")
+        }
+        version = line
+    }
+
+    /// Milliseconds of one forward.
+    func forward() throws -> Double {
+        input.fileHandleForWriting.write(Data("go\n".utf8))
+        guard let line = OpenCVWorker.readLine(output), let milliseconds = Double(line) else { throw ValidationError("OpenCV stopped answering") }
+        return milliseconds
+    }
+
+    func stop() {
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+
+    private static func readLine(_ output: Pipe) -> String? {
+        var bytes = Data()
+        while true {
+            let byte = output.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
+            if byte.first == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+// Loading darknet networks: mismatched or malformed files fail with the layer named.
+import Foundation
+import Formats
+import XCTest
+@testable import Models
+
+final class YOLOLoadingTests: XCTestCase {
+    private func miniFiles() throws -> (cfg: String, weights: Data) {
+        let folder = try TinyModels.fixture("models/yolo-mini")
+        return (try String(contentsOf: folder.appendingPathComponent("yolo-mini.cfg"), encoding: .utf8),
+                try Data(contentsOf: folder.appendingPathComponent("yolo-mini.weights")))
+    }
+
+    func testMiniNetworkLoadsWithEveryLayerType() throws {
+        let (cfg, weights) = try miniFiles()
+        let network = try YOLOv3(config: try DarknetConfig(text: cfg, file: "yolo-mini.cfg"),
+                                 weights: try DarknetWeights(data: weights, location: "yolo-mini.weights"))
+        XCTAssertEqual(network.classCount, 3)
+        XCTAssertEqual([network.inputWidth, network.inputHeight], [64, 64])
+        let kinds = Set(network.layers.map { layer -> String in
+            switch layer {
+            case .convolutional: "convolutional"
+            case .maxpool: "maxpool"
+            case .upsample: "upsample"
+            case .route: "route"
+            case .shortcut: "shortcut"
+            case .yolo: "yolo"
+            }
+        })
+        XCTAssertEqual(kinds, ["convolutional", "maxpool", "upsample", "route", "shortcut", "yolo"])
+    }
+
+    func testTruncatedWeightsNameTheLayer() throws {
+        let (cfg, weights) = try miniFiles()
+        XCTAssertThrowsError(try YOLOv3(config: try DarknetConfig(text: cfg, file: "yolo-mini.cfg"),
+                                        weights: try DarknetWeights(data: weights.prefix(20 + 4 * 1000), location: "short.weights"))) { error in
+            XCTAssertTrue("\(error)".contains("short.weights") && "\(error)".contains("[convolutional]"), "\(error)")
+        }
+        XCTAssertThrowsError(try YOLOv3(config: try DarknetConfig(text: cfg, file: "yolo-mini.cfg"),
+                                        weights: try DarknetWeights(data: weights + Data(count: 8), location: "long.weights"))) { error in
+            XCTAssertTrue("\(error)".contains("left over"), "\(error)")
+        }
+    }
+
+    func testUnsupportedAndBrokenLayersAreRefused() throws {
+        let (cfg, weights) = try miniFiles()
+        let cases = [
+            (cfg.replacingOccurrences(of: "[upsample]", with: "[reorg]"), "[reorg] is not implemented"),
+            (cfg.replacingOccurrences(of: "layers = -1, 6", with: "layers = -1, 40"), "refers to layer 40"),
+            (cfg.replacingOccurrences(of: "mask = 6,7,8", with: "mask = 6,7,9"), "mask 9"),
+            (cfg.replacingOccurrences(of: "activation=leaky", with: "activation=mish"), "activation=mish"),
+        ]
+        for (text, message) in cases {
+            XCTAssertThrowsError(try YOLOv3(config: try DarknetConfig(text: text, file: "bad.cfg"),
+                                            weights: try DarknetWeights(data: weights, location: "w"))) { error in
+                XCTAssertTrue("\(error)".contains(message), "expected '\(message)' in: \(error)")
+            }
+        }
+    }
+
+    func testNonMaximumSuppressionFollowsOpenCV() {
+        // Equal scores keep input order; a box overlapping a kept one by IoU > 0.3 is dropped.
+        let boxes = [(x: 0, y: 0, width: 10, height: 10), (x: 1, y: 1, width: 10, height: 10),
+                     (x: 50, y: 50, width: 5, height: 5), (x: 0, y: 0, width: 10, height: 10)]
+        XCTAssertEqual(nonMaximumSuppression(boxes: boxes, scores: [0.6, 0.9, 0.6, 0.2], scoreThreshold: 0.5, nmsThreshold: 0.3), [1, 2])
+        XCTAssertEqual(intersectionOverUnion(boxes[0], boxes[0]), 1)
+        XCTAssertEqual(intersectionOverUnion(boxes[0], boxes[2]), 0)
+    }
+}
