@@ -27,14 +27,7 @@ public struct BARTConfig: Sendable, Equatable {
 }
 
 
-extension BARTConfig {
-    public init(contentsOf url: URL) throws {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw ModelConfigError(location: url.path, message: "cannot read: \(error.localizedDescription)")
-        }
-        try self.init(json: data, location: url.lastPathComponent)
-    }
+extension BARTConfig: ModelConfigFile {
 
     public init(json data: Data, location: String = "config.json") throws {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {

@@ -25,7 +25,12 @@ public struct ModelConfigError: Error, Sendable, Equatable, CustomStringConverti
     public var description: String { "\(location): \(message)" }
 }
 
-extension ELECTRAConfig {
+/// A model configuration read from a `config.json`.
+public protocol ModelConfigFile {
+    init(json data: Data, location: String) throws
+}
+
+extension ModelConfigFile {
     public init(contentsOf url: URL) throws {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
@@ -33,6 +38,9 @@ extension ELECTRAConfig {
         }
         try self.init(json: data, location: url.lastPathComponent)
     }
+}
+
+extension ELECTRAConfig: ModelConfigFile {
 
     /// Parses `config.json`, refusing settings this implementation does not compute
     /// (another activation, relative position embeddings) rather than ignoring them.

@@ -26,18 +26,8 @@ extension Generation {
         var improvementPossible = true
         var length = promptLength
         while true {
-            var logits = try decoder.nextLogits(tokens: running.map { $0[$0.count - 1] })
-            try checkShape(logits, rows: beams, vocabularySize: vocabularySize)
-            let candidates: [(score: Float, beam: Int, token: Int)] = logits.withUnsafeMutableElements { buffer in
-                guard let base = buffer.baseAddress else { return [] }
-                logSoftmaxRows(base, rows: beams, width: vocabularySize)
-                for b in 0..<beams {
-                    let row = base + b * vocabularySize
-                    applyProcessors(row, vocabularySize: vocabularySize, sequence: running[b], options: options)
-                    for v in 0..<vocabularySize { row[v] += runningScores[b] }
-                }
-                return topK(base, count: beams * vocabularySize, k: keep).map { ($0.value, $0.index / vocabularySize, $0.index % vocabularySize) }
-            }
+            let candidates = try scoredCandidates(&decoder, running: running, runningScores: runningScores,
+                                                  options: options, vocabularySize: vocabularySize, keep: keep)
             let hits = candidates.map { options.eosTokenIDs.contains($0.token) || length + 1 >= options.maxLength }
             // The next running beams: the best continuations that did not stop.
             var order: [(index: Int, score: Float)] = []
@@ -73,6 +63,27 @@ extension Generation {
     }
 
     /// The `k` largest of `count` values, largest first; equal values by lower index first.
+    /// One decoder step for every beam: log-softmax, the logits processors, plus each beam's
+    /// running score, then the best `keep` (score, beam, token) over all beams.
+    static func scoredCandidates<D: IncrementalDecoder>(
+        _ decoder: inout D, running: [[Int]], runningScores: [Float], options: GenerationOptions,
+        vocabularySize: Int, keep: Int
+    ) throws -> [(score: Float, beam: Int, token: Int)] {
+        let beams = running.count
+        var logits = try decoder.nextLogits(tokens: running.map { $0[$0.count - 1] })
+        try checkShape(logits, rows: beams, vocabularySize: vocabularySize)
+        return logits.withUnsafeMutableElements { buffer in
+            guard let base = buffer.baseAddress else { return [] }
+            logSoftmaxRows(base, rows: beams, width: vocabularySize)
+            for b in 0..<beams {
+                let row = base + b * vocabularySize
+                applyProcessors(row, vocabularySize: vocabularySize, sequence: running[b], options: options)
+                for v in 0..<vocabularySize { row[v] += runningScores[b] }
+            }
+            return topK(base, count: beams * vocabularySize, k: keep).map { ($0.value, $0.index / vocabularySize, $0.index % vocabularySize) }
+        }
+    }
+
     static func topK(_ values: UnsafePointer<Float>, count: Int, k: Int) -> [(value: Float, index: Int)] {
         var best: [(value: Float, index: Int)] = []
         best.reserveCapacity(k + 1)

@@ -19,18 +19,8 @@ extension Generation {
         var kept = SeedHypotheses(beams: beams, lengthPenalty: options.lengthPenalty)
         var done = false
         while true {
-            var logits = try decoder.nextLogits(tokens: running.map { $0[$0.count - 1] })
-            try checkShape(logits, rows: beams, vocabularySize: vocabularySize)
-            let candidates: [(score: Float, beam: Int, token: Int)] = logits.withUnsafeMutableElements { buffer in
-                guard let base = buffer.baseAddress else { return [] }
-                logSoftmaxRows(base, rows: beams, width: vocabularySize)
-                for b in 0..<beams {
-                    let row = base + b * vocabularySize
-                    applyProcessors(row, vocabularySize: vocabularySize, sequence: running[b], options: options)
-                    for v in 0..<vocabularySize { row[v] += runningScores[b] }
-                }
-                return topK(base, count: beams * vocabularySize, k: 2 * beams).map { ($0.value, $0.index / vocabularySize, $0.index % vocabularySize) }
-            }
+            let candidates = try scoredCandidates(&decoder, running: running, runningScores: runningScores,
+                                                  options: options, vocabularySize: vocabularySize, keep: 2 * beams)
             let length = running[0].count
             var next: [(score: Float, beam: Int, token: Int)] = []
             for (rank, candidate) in candidates.enumerated() {
