@@ -28,62 +28,93 @@ public func attention(query: Tensor, key: Tensor, value: Tensor, batch: Int, seq
 public func attention(query: Tensor, key: Tensor, value: Tensor, batch: Int, sequence: Int, heads: Int,
                       keyMask: [Int], into context: inout Tensor, scores: inout Tensor) throws {
     let width = query.lastDimension
-    guard heads > 0, width % heads == 0 else {
-        throw InferenceError.shapeMismatch(op: "attention", expected: "width divisible by \(heads) heads", found: "\(width)")
-    }
     let expected = [batch * sequence, width]
     try query.requireShape(expected, op: "attention query")
     try key.requireShape(expected, op: "attention key")
     try value.requireShape(expected, op: "attention value")
+    try query.storage.withUnsafeBufferPointer { q in
+        try key.storage.withUnsafeBufferPointer { k in
+            try value.storage.withUnsafeBufferPointer { v in
+                try attention(AttentionInputs(query: q.baseAddress, key: k.baseAddress, value: v.baseAddress, rowStride: width, width: width),
+                              batch: batch, sequence: sequence, heads: heads, keyMask: keyMask, into: &context, scores: &scores)
+            }
+        }
+    }
+}
+
+/// Attention over one fused projection: each row of `qkv` (`[batch·sequence, 3·width]`)
+/// holds the query, key and value side by side, as a Linear with the three weights
+/// stacked produces them in one product.
+public func attention(packedQKV qkv: Tensor, batch: Int, sequence: Int, heads: Int,
+                      keyMask: [Int], into context: inout Tensor, scores: inout Tensor) throws {
+    let width = qkv.lastDimension / 3
+    guard qkv.lastDimension % 3 == 0 else {
+        throw InferenceError.shapeMismatch(op: "attention packed QKV", expected: "3·width columns", found: "\(qkv.lastDimension)")
+    }
+    try qkv.requireShape([batch * sequence, 3 * width], op: "attention packed QKV")
+    try qkv.storage.withUnsafeBufferPointer { p in
+        try attention(AttentionInputs(query: p.baseAddress, key: p.baseAddress.map { $0 + width }, value: p.baseAddress.map { $0 + 2 * width },
+                                      rowStride: 3 * width, width: width),
+                      batch: batch, sequence: sequence, heads: heads, keyMask: keyMask, into: &context, scores: &scores)
+    }
+}
+
+/// Where query, key and value rows live: row r of each starts at `r · rowStride`.
+private struct AttentionInputs {
+    var query: UnsafePointer<Float>?, key: UnsafePointer<Float>?, value: UnsafePointer<Float>?
+    var rowStride: Int, width: Int
+}
+
+private func attention(_ inputs: AttentionInputs, batch: Int, sequence: Int, heads: Int,
+                       keyMask: [Int], into context: inout Tensor, scores: inout Tensor) throws {
+    let width = inputs.width, stride = inputs.rowStride
+    guard heads > 0, width % heads == 0 else {
+        throw InferenceError.shapeMismatch(op: "attention", expected: "width divisible by \(heads) heads", found: "\(width)")
+    }
     guard keyMask.count == batch * sequence else {
         throw InferenceError.shapeMismatch(op: "attention mask", expected: "\(batch * sequence) entries", found: "\(keyMask.count)")
     }
-    context.resize(to: expected)
+    context.resize(to: [batch * sequence, width])
     guard batch > 0, sequence > 0, width > 0 else { return }
+    guard let q0 = inputs.query, let k0 = inputs.key, let v0 = inputs.value else { return }
     scores.resize(to: [heads, sequence, sequence])
     let headSize = width / heads, square = sequence * sequence
-    let packed = DNNLMatmul.Layout.rowMajor(columns: width), scoreLayout = DNNLMatmul.Layout.rowMajor(columns: sequence)
+    let rows = DNNLMatmul.Layout.rowMajor(columns: stride), packed = DNNLMatmul.Layout.rowMajor(columns: width)
+    let scoreLayout = DNNLMatmul.Layout.rowMajor(columns: sequence)
     // One call per product covers every head: head h starts h·headSize columns in.
     let scoreHeads = DNNLMatmul.Batch(count: heads, srcStride: headSize, weightsStride: headSize, dstStride: square)
     let contextHeads = DNNLMatmul.Batch(count: heads, srcStride: square, weightsStride: headSize, dstStride: headSize)
     let engine = try DNNLMatmul.shared(), scale = 1 / Float(headSize).squareRoot()
     let vectorSoftmax = try DNNLSoftmax.shared()
-    try query.storage.withUnsafeBufferPointer { q in
-        try key.storage.withUnsafeBufferPointer { k in
-            try value.storage.withUnsafeBufferPointer { v in
-                try context.storage.withUnsafeMutableBufferPointer { out in
-                    try scores.storage.withUnsafeMutableBufferPointer { s in
-                        guard let q0 = q.baseAddress, let k0 = k.baseAddress, let v0 = v.baseAddress,
-                              let out0 = out.baseAddress, let s0 = s.baseAddress else { return }
-                        for b in 0..<batch {
-                            let start = b * sequence * width
-                            // With masked keys the scalar softmax runs: oneDNN's did not reproduce
-                            // transformers' beam searches on the BART goldens with padding inside
-                            // the input, where masked keys must get exactly zero weight.
-                            let masked = keyMask[(b * sequence)..<((b + 1) * sequence)].contains(0)
-                            // scores = Q_h · K_hᵀ / √d: Kᵀ is K read with swapped strides.
-                            try engine.multiply(src: q0 + start, packed, rows: sequence, inner: headSize,
-                                                weights: k0 + start, DNNLMatmul.Layout(rowStride: 1, columnStride: width),
-                                                columns: sequence, bias: nil, dst: s0, scoreLayout, batch: scoreHeads,
-                                                scale: masked ? 1 : scale)
-                            if masked {
-                                for row in 0..<(heads * sequence) {
-                                    let scores = s0 + row * sequence
-                                    for j in 0..<sequence {
-                                        // HF adds the most negative float for masked keys rather than −∞.
-                                        scores[j] = scores[j] * scale + (keyMask[b * sequence + j] != 0 ? 0 : -Float.greatestFiniteMagnitude)
-                                    }
-                                    softmax(scores, count: sequence)
-                                }
-                            } else {
-                                try vectorSoftmax(s0, rows: heads * sequence, columns: sequence)
-                            }
-                            try engine.multiply(src: s0, scoreLayout, rows: sequence, inner: sequence,
-                                                weights: v0 + start, packed, columns: headSize,
-                                                bias: nil, dst: out0 + start, packed, batch: contextHeads)
+    try context.storage.withUnsafeMutableBufferPointer { out in
+        try scores.storage.withUnsafeMutableBufferPointer { s in
+            guard let out0 = out.baseAddress, let s0 = s.baseAddress else { return }
+            for b in 0..<batch {
+                let start = b * sequence * stride
+                // With masked keys the scalar softmax runs: oneDNN's did not reproduce
+                // transformers' beam searches on the BART goldens with padding inside
+                // the input, where masked keys must get exactly zero weight.
+                let masked = keyMask[(b * sequence)..<((b + 1) * sequence)].contains(0)
+                // scores = Q_h · K_hᵀ / √d: Kᵀ is K read with swapped strides.
+                try engine.multiply(src: q0 + start, rows, rows: sequence, inner: headSize,
+                                    weights: k0 + start, DNNLMatmul.Layout(rowStride: 1, columnStride: stride),
+                                    columns: sequence, bias: nil, dst: s0, scoreLayout, batch: scoreHeads,
+                                    scale: masked ? 1 : scale)
+                if masked {
+                    for row in 0..<(heads * sequence) {
+                        let scores = s0 + row * sequence
+                        for j in 0..<sequence {
+                            // HF adds the most negative float for masked keys rather than −∞.
+                            scores[j] = scores[j] * scale + (keyMask[b * sequence + j] != 0 ? 0 : -Float.greatestFiniteMagnitude)
                         }
+                        softmax(scores, count: sequence)
                     }
+                } else {
+                    try vectorSoftmax(s0, rows: heads * sequence, columns: sequence)
                 }
+                try engine.multiply(src: s0, scoreLayout, rows: sequence, inner: sequence,
+                                    weights: v0 + start, rows, columns: headSize,
+                                    bias: nil, dst: out0 + b * sequence * width, packed, batch: contextHeads)
             }
         }
     }

@@ -91,6 +91,11 @@ public final class DNNLMatmul: @unchecked Sendable {
     /// (see that file for why not OpenMP or Dispatch). Smaller products stay whole: handing
     /// them out costs more than they do.
     public static let parallelThreshold = 1 << 21
+    /// Products with at most this many rows are split by columns, from a quarter of the
+    /// threshold: each part then reads (and oneDNN repacks) only its share of the weights,
+    /// which dominate at few rows. Measured on ELECTRA-small: 12 tokens 6.1 → 4.4 ms; with
+    /// many rows, splitting the rows is faster (128 tokens: 19.6 vs 27 ms split by columns).
+    static let columnSplitRows = 32
     private let setThreads: (@convention(c) (Int32) -> Void)?
 
     private init() throws {
@@ -165,8 +170,10 @@ public final class DNNLMatmul: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         let perProduct = rows.multipliedReportingOverflow(by: inner).partialValue.multipliedReportingOverflow(by: columns)
         let work = perProduct.partialValue.multipliedReportingOverflow(by: batch.count)
-        let large = perProduct.overflow || work.overflow || work.partialValue >= DNNLMatmul.parallelThreshold
-        let parts = large ? min(streams.count, batch.count > 1 ? batch.count : rows) : 1
+        let splitColumns = batch.count == 1 && rows <= DNNLMatmul.columnSplitRows
+        let threshold = splitColumns ? DNNLMatmul.parallelThreshold / 4 : DNNLMatmul.parallelThreshold
+        let large = perProduct.overflow || work.overflow || work.partialValue >= threshold
+        let parts = large ? min(streams.count, batch.count > 1 ? batch.count : splitColumns ? columns : rows) : 1
         // oneDNN fixes a primitive's thread count when it is created: one, always.
         setThreads?(1)
         var tasks: [Task] = []
@@ -180,6 +187,12 @@ public final class DNNLMatmul: @unchecked Sendable {
                 task.src += range.lowerBound * batch.srcStride
                 task.weights += range.lowerBound * batch.weightsStride
                 task.dst += range.lowerBound * batch.dstStride
+            } else if splitColumns {
+                let range = DNNLMatmul.share(part, of: parts, count: columns)
+                partKey.columns = range.count
+                task.weights += range.lowerBound * weightsLayout.columnStride
+                task.dst += range.lowerBound * dstLayout.columnStride
+                task.bias = bias.map { $0 + range.lowerBound }
             } else { // split the rows
                 let range = DNNLMatmul.share(part, of: parts, count: rows)
                 partKey.rows = range.count

@@ -12,6 +12,19 @@ struct LinearLayer: Sendable {
         bias = try vb.get([outputs], "bias")
     }
 
+    /// The layers' outputs side by side: one product instead of several over the same input.
+    init(stacking layers: [LinearLayer]) throws {
+        // A missing part is WeightLoader's empty placeholder; checkComplete reports it before any use.
+        guard !layers.contains(where: { $0.weight.count == 0 || $0.bias.count == 0 }) else {
+            weight = Tensor(zeros: [0])
+            bias = Tensor(zeros: [0])
+            return
+        }
+        let inputs = layers.first?.weight.shape.last ?? 0, outputs = layers.reduce(0) { $0 + $1.bias.count }
+        weight = try Tensor(shape: [outputs, inputs], storage: layers.flatMap(\.weight.storage))
+        bias = try Tensor(shape: [outputs], storage: layers.flatMap(\.bias.storage))
+    }
+
     func callAsFunction(_ x: Tensor, activation: DNNLMatmul.Activation = .none, into output: inout Tensor) throws {
         try linear(x, weight: weight, bias: bias, activation: activation, into: &output)
     }
@@ -36,7 +49,7 @@ struct LayerNormLayer: Sendable {
 /// Activation buffers for one forward pass. A model keeps a few and reuses them across
 /// calls, and every encoder layer writes into the same ones.
 final class ForwardBuffers: @unchecked Sendable {
-    var query = Tensor(zeros: [0]), key = Tensor(zeros: [0]), value = Tensor(zeros: [0]), context = Tensor(zeros: [0])
+    var queryKeyValue = Tensor(zeros: [0]), context = Tensor(zeros: [0])
     var attentionOutput = Tensor(zeros: [0]), intermediate = Tensor(zeros: [0]), output = Tensor(zeros: [0])
     var scores = Tensor(zeros: [0])
 }
@@ -44,7 +57,8 @@ final class ForwardBuffers: @unchecked Sendable {
 /// `ElectraLayer`: self-attention, then the feed-forward block, each with a residual
 /// connection and a post-LayerNorm.
 struct ELECTRAEncoderLayer: Sendable {
-    var query: LinearLayer, key: LinearLayer, value: LinearLayer
+    /// `attention.self.{query,key,value}` stacked into one Linear (`[3·hidden, hidden]`).
+    var queryKeyValue: LinearLayer
     var attentionOutput: LinearLayer, attentionNorm: LayerNormLayer
     var intermediate: LinearLayer, output: LinearLayer, outputNorm: LayerNormLayer
     var heads: Int
@@ -52,9 +66,9 @@ struct ELECTRAEncoderLayer: Sendable {
     init(_ vb: WeightLoader, config: ELECTRAConfig) throws {
         let hidden = config.hiddenSize
         let attention = vb.pp("attention")
-        query = try LinearLayer(attention.pp("self").pp("query"), inputs: hidden, outputs: hidden)
-        key = try LinearLayer(attention.pp("self").pp("key"), inputs: hidden, outputs: hidden)
-        value = try LinearLayer(attention.pp("self").pp("value"), inputs: hidden, outputs: hidden)
+        queryKeyValue = try LinearLayer(stacking: ["query", "key", "value"].map {
+            try LinearLayer(attention.pp("self").pp($0), inputs: hidden, outputs: hidden)
+        })
         attentionOutput = try LinearLayer(attention.pp("output").pp("dense"), inputs: hidden, outputs: hidden)
         attentionNorm = try LayerNormLayer(attention.pp("output").pp("LayerNorm"), width: hidden, eps: config.layerNormEps)
         intermediate = try LinearLayer(vb.pp("intermediate").pp("dense"), inputs: hidden, outputs: config.intermediateSize)
@@ -65,10 +79,8 @@ struct ELECTRAEncoderLayer: Sendable {
 
     /// `hidden` is `[batch·sequence, hiddenSize]`; updated in place.
     func forward(_ hidden: inout Tensor, batch: Int, sequence: Int, mask: [Int], buffers b: ForwardBuffers) throws {
-        try query(hidden, into: &b.query)
-        try key(hidden, into: &b.key)
-        try value(hidden, into: &b.value)
-        try attention(query: b.query, key: b.key, value: b.value, batch: batch, sequence: sequence, heads: heads,
+        try queryKeyValue(hidden, into: &b.queryKeyValue)
+        try attention(packedQKV: b.queryKeyValue, batch: batch, sequence: sequence, heads: heads,
                       keyMask: mask, into: &b.context, scores: &b.scores)
         try attentionOutput(b.context, into: &b.attentionOutput)
         try add(&b.attentionOutput, hidden)

@@ -42,6 +42,23 @@ final class FusedMatmulTests: XCTestCase {
         }
     }
 
+    func testFewRowsSplitByColumnsKeepTheirBias() throws {
+        var seed: UInt64 = 13
+        let (rows, inner, columns) = (5, 300, 401) // 600k multiply-adds, few rows: split by columns, odd count
+        XCTAssertGreaterThan(rows * inner * columns, DNNLMatmul.parallelThreshold / 4)
+        let x = try Tensor(shape: [rows, inner], storage: random(rows * inner, seed: &seed))
+        let w = try Tensor(shape: [columns, inner], storage: random(columns * inner, seed: &seed))
+        let b = try Tensor(shape: [columns], storage: random(columns, seed: &seed))
+        let y = try linear(x, weight: w, bias: b)
+        for r in 0..<rows {
+            for c in stride(from: 0, to: columns, by: 5) {
+                var expected = Double(b.storage[c])
+                for k in 0..<inner { expected += Double(x.storage[r * inner + k]) * Double(w.storage[c * inner + k]) }
+                XCTAssertEqual(Double(y.storage[r * columns + c]), expected, accuracy: 2e-4) // float32 sums of 300 terms
+            }
+        }
+    }
+
     func testBatchedScaledProductOverStridedHeads() throws {
         var seed: UInt64 = 3
         let (heads, rows, headSize, columns) = (3, 5, 4, 6)
@@ -73,6 +90,28 @@ final class FusedMatmulTests: XCTestCase {
                 }
             }
         }
+    }
+
+    func testPackedQKVAttentionEqualsSeparateProjections() throws {
+        var seed: UInt64 = 17
+        let (batch, sequence, heads, width) = (2, 5, 2, 6)
+        let rows = batch * sequence
+        let parts = (0..<3).map { _ in random(rows * width, seed: &seed) }
+        var packed = [Float]()
+        for r in 0..<rows { for part in parts { packed += part[(r * width)..<((r + 1) * width)] } }
+        let (q, k, v) = try (Tensor(shape: [rows, width], storage: parts[0]), Tensor(shape: [rows, width], storage: parts[1]),
+                             Tensor(shape: [rows, width], storage: parts[2]))
+        for mask in [[Int](repeating: 1, count: rows), [1, 1, 1, 0, 0, 1, 1, 1, 1, 1]] {
+            let separate = try attention(query: q, key: k, value: v, batch: batch, sequence: sequence, heads: heads, keyMask: mask)
+            var fused = Tensor(zeros: [0]), scores = Tensor(zeros: [0])
+            try attention(packedQKV: Tensor(shape: [rows, 3 * width], storage: packed), batch: batch, sequence: sequence,
+                          heads: heads, keyMask: mask, into: &fused, scores: &scores)
+            XCTAssertEqual(fused.shape, separate.shape)
+            for i in 0..<fused.count { XCTAssertEqual(fused[flat: i], separate[flat: i], accuracy: 1e-6) } // same products, other strides
+        }
+        var unused = Tensor(zeros: [0]), scores = Tensor(zeros: [0])
+        XCTAssertThrowsError(try attention(packedQKV: Tensor(zeros: [rows, 3 * width + 1]), batch: batch, sequence: sequence,
+                                           heads: heads, keyMask: [Int](repeating: 1, count: rows), into: &unused, scores: &scores))
     }
 
     func testUnmaskedAttentionMatchesReference() throws {
