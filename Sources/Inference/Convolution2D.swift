@@ -1,10 +1,12 @@
-// 2-D convolution on oneDNN's convolution primitive (C API, oneDNN 2.6), NCHW in and out.
+// 2-D convolution on oneDNN's convolution primitive (C API, oneDNN 2.6), from and to
+// blocked feature maps (nChw8c, AVX2's register width; see BlockedFeatureMap).
 //
-// The convolution runs on oneDNN's blocked layout (nChw8c, AVX2's register width): the
-// weights are reordered into the primitive's layout once per input shape, and the
-// activations are reordered in and out around each call. Blocked convolutions are
-// several times faster than plain-NCHW ones, and the reorders are memory-bound and cheap
-// beside them. A leaky ReLU after the convolution runs fused as an eltwise post-op.
+// Blocked convolutions are several times faster than plain-NCHW ones, and keeping the
+// whole network blocked saves the reorders around each layer (on YOLOv3-tiny at 416×416
+// those cost as much as the first convolutions themselves). The weights are reordered
+// into the primitive's layout once per input shape. A leaky ReLU after the convolution
+// runs fused as an eltwise post-op. The network's input image is the one plain-NCHW
+// source: its 3 channels would waste 5 of every 8 lanes blocked.
 import CDNNL
 import Foundation
 
@@ -25,7 +27,7 @@ public final class Convolution2D: @unchecked Sendable {
 
     private let lock = NSLock()
     private var plans: [[Int]: ConvolutionPlan] = [:]
-    /// Winograd F(4×4, 3×3) for 3×3 stride-1 layers, unless the caller asked for direct.
+    /// Winograd's algorithm for 3×3 stride-1 layers, unless the caller asked for direct.
     private let winograd: WinogradConvolution?
 
     public init(weights: Tensor, bias: Tensor, stride: Int, padding: Int, activation: ConvolutionActivation,
@@ -45,13 +47,15 @@ public final class Convolution2D: @unchecked Sendable {
         self.stride = stride
         self.padding = padding
         self.activation = activation
-        let applies = allowWinograd && kernel == 3 && stride == 1 && padding == 1 && weights.shape[1] >= 8
+        let applies = allowWinograd && kernel == 3 && stride == 1 && padding == 1
         winograd = applies ? WinogradConvolution(weights: weights.storage, bias: bias.storage, inChannels: weights.shape[1],
                                                  outChannels: weights.shape[0], activation: activation) : nil
     }
 
-    /// Whether this layer runs by Winograd's algorithm on an input of this size.
-    public func usesWinograd(height: Int, width: Int) -> Bool { winograd?.pays(height: height, width: width) ?? false }
+    /// Which Winograd variant this layer runs on an input of this size; nil is oneDNN's direct convolution.
+    public func winogradVariant(height: Int, width: Int) -> WinogradVariant? {
+        winograd?.variant(height: height, width: width)
+    }
 
     /// The output height or width for an input of `size`, or nil when the kernel does not fit.
     public func outputSize(_ size: Int) -> Int? {
@@ -59,90 +63,92 @@ public final class Convolution2D: @unchecked Sendable {
         return span < 0 ? nil : span / stride + 1
     }
 
-    /// `x` is [1, inChannels, h, w] (one image); the result is [1, outChannels, h', w'].
-    public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        guard x.rank == 4, x.shape[1] == inChannels, let height = outputSize(x.shape[2]), let width = outputSize(x.shape[3]),
-              x.shape[0] == 1, height > 0, width > 0 else {
-            throw InferenceError.shapeMismatch(op: "conv2d input", expected: "[1, \(inChannels), h ≥ \(max(1, kernel - 2 * padding)), w]",
-                                               found: "\(x.shape)")
+    /// A blocked map of `inChannels` channels in, a blocked map of `outChannels` out.
+    public func callAsFunction(_ x: BlockedFeatureMap, pool: FeatureMapPool = .unretained) throws -> BlockedFeatureMap {
+        let (height, width) = try outputSize(channels: x.channels, height: x.height, width: x.width)
+        if let winograd, let variant = winograd.variant(height: x.height, width: x.width) {
+            return try winograd(x, variant: variant, pool: pool)
         }
-        if let winograd, winograd.pays(height: height, width: width) { return try winograd(x) }
-        var output = Tensor(zeros: [x.shape[0], outChannels, height, width])
-        lock.lock(); defer { lock.unlock() }
-        let plan: ConvolutionPlan
-        if let cached = plans[x.shape] {
-            plan = cached
-        } else {
-            plan = try ConvolutionPlan(convolution: self, inputShape: x.shape, outputShape: output.shape)
-            plans[x.shape] = plan
+        let output = BlockedFeatureMap(channels: outChannels, height: height, width: width, pool: pool)
+        try plan(height: x.height, width: x.width, blockedSource: true).execute(src: x.pointer, dst: output.pointer)
+        return output
+    }
+
+    /// A plain NCHW image `x`, [1, inChannels, h, w], in (a network's input); a blocked map out.
+    public func callAsFunction(_ x: Tensor, pool: FeatureMapPool = .unretained) throws -> BlockedFeatureMap {
+        guard x.rank == 4, x.shape[0] == 1 else {
+            throw InferenceError.shapeMismatch(op: "conv2d input", expected: "[1, \(inChannels), h, w]", found: "\(x.shape)")
         }
-        try x.storage.withUnsafeBufferPointer { src in
-            try output.storage.withUnsafeMutableBufferPointer { dst in
-                guard let s = src.baseAddress, let d = dst.baseAddress else { return }
-                try plan.execute(src: s, dst: d)
-            }
+        let (height, width) = try outputSize(channels: x.shape[1], height: x.shape[2], width: x.shape[3])
+        let output = BlockedFeatureMap(channels: outChannels, height: height, width: width, pool: pool)
+        try x.storage.withUnsafeBufferPointer { source in
+            guard let base = source.baseAddress else { return }
+            try plan(height: x.shape[2], width: x.shape[3], blockedSource: false).execute(src: base, dst: output.pointer)
         }
         return output
+    }
+
+    private func outputSize(channels: Int, height: Int, width: Int) throws -> (Int, Int) {
+        guard channels == inChannels, let outHeight = outputSize(height), let outWidth = outputSize(width), outHeight > 0, outWidth > 0 else {
+            throw InferenceError.shapeMismatch(op: "conv2d input", expected: "\(inChannels) channels, h and w ≥ \(max(1, kernel - 2 * padding))",
+                                               found: "\(channels)×\(height)×\(width)")
+        }
+        return (outHeight, outWidth)
+    }
+
+    private func plan(height: Int, width: Int, blockedSource: Bool) throws -> ConvolutionPlan {
+        lock.lock(); defer { lock.unlock() }
+        let key = [height, width, blockedSource ? 1 : 0]
+        if let cached = plans[key] { return cached }
+        let plan = try ConvolutionPlan(convolution: self, height: height, width: width, blockedSource: blockedSource)
+        plans[key] = plan
+        return plan
     }
 }
 
 /// The primitives for one input shape. The output channels are split into chunks (whole
-/// blocks of 8), each a single-threaded oneDNN convolution writing its slice of the
-/// output, and the chunks are handed to the cores as they come free. On a machine whose
+/// blocks of 8), each a single-threaded oneDNN convolution writing its own blocks of the
+/// output, and the chunks are claimed by the cores as they come free. On a machine whose
 /// cores are shared with other work this degrades gracefully, where oneDNN's own OpenMP
 /// split stalls at every barrier for a descheduled thread.
 private final class ConvolutionPlan {
     private let chunks: [ConvolutionChunk]
-    /// nchw → nChw8c per block of 8 input channels, when the source is blocked.
-    private let sourceReorders: [SourceReorder]
-    private let blockedSource: UnsafeMutableRawPointer?
+    private let outChannels: Int, outputPlane: Int
+    /// The chunks' memory objects take one image's pointers at a time.
+    private let busy = NSLock()
 
-    init(convolution layer: Convolution2D, inputShape: [Int], outputShape: [Int]) throws {
-        let runtime = try DNNLRuntime.shared()
-        runtime.useOneThreadHere()
-        let plane = inputShape[2] * inputShape[3]
-        let blocked = layer.inChannels % 8 == 0
-        if blocked {
-            let bytes = layer.inChannels * plane * 4
-            blockedSource = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 4), alignment: 64)
-            let groups = min(layer.inChannels / 8, 2 * ProcessInfo.processInfo.activeProcessorCount)
-            sourceReorders = try (0..<groups).map { g in
-                let c0 = layer.inChannels / 8 * g / groups * 8, c1 = layer.inChannels / 8 * (g + 1) / groups * 8
-                return try SourceReorder(channels: c0..<c1, height: inputShape[2], width: inputShape[3])
-            }
-        } else {
-            blockedSource = nil
-            sourceReorders = []
-        }
+    init(convolution layer: Convolution2D, height: Int, width: Int, blockedSource: Bool) throws {
+        try DNNLRuntime.shared().useOneThreadHere()
+        let outHeight = layer.outputSize(height) ?? 1, outWidth = layer.outputSize(width) ?? 1
+        let inputShape = [1, layer.inChannels, height, width], outputShape = [1, layer.outChannels, outHeight, outWidth]
         let blocks = (layer.outChannels + 7) / 8
-        let work = layer.outChannels * layer.inChannels * layer.kernel * layer.kernel * outputShape[2] * outputShape[3]
-        let count = work < 1 << 20 ? 1 : min(blocks, 2 * ProcessInfo.processInfo.activeProcessorCount)
+        let work = layer.outChannels * layer.inChannels * layer.kernel * layer.kernel * outHeight * outWidth
+        let count = work < 1 << 20 ? 1 : min(blocks, 2 * VisionThreads.count)
         chunks = try (0..<count).map { i in
             let c0 = blocks * i / count * 8, c1 = min(layer.outChannels, blocks * (i + 1) / count * 8)
             return try ConvolutionChunk(layer, channels: c0..<c1, inputShape: inputShape, outputShape: outputShape,
-                                        blockedSource: blocked)
+                                        blockedSource: blockedSource)
         }
+        outChannels = layer.outChannels
+        outputPlane = outHeight * outWidth
     }
 
     func execute(src: UnsafePointer<Float>, dst: UnsafeMutablePointer<Float>) throws {
         let runtime = try DNNLRuntime.shared()
-        let failures = FailureBox()
-        if let blockedSource {
-            DispatchQueue.concurrentPerform(iterations: sourceReorders.count) { i in
-                runtime.useOneThreadHere()
-                failures.run { try sourceReorders[i].execute(from: src, to: blockedSource) }
-            }
-            try failures.check()
-        }
-        let source = blockedSource ?? UnsafeMutableRawPointer(mutating: src)
-        DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
+        busy.lock(); defer { busy.unlock() }
+        let failures = FailureBox(), chunks = self.chunks
+        VisionThreads.run(parts: chunks.count) { i in
             runtime.useOneThreadHere()
-            failures.run { try chunks[i].execute(source: source, destination: dst) }
+            failures.run { try chunks[i].execute(source: src, destination: dst) }
         }
         try failures.check()
+        // The padding lanes of a partial last block stay zero, whatever the primitive wrote there.
+        let used = outChannels % 8
+        if used != 0 {
+            let last = dst + (outChannels / 8) * outputPlane * 8
+            for i in 0..<outputPlane { (last + i * 8 + used).update(repeating: 0, count: 8 - used) }
+        }
     }
-
-    deinit { blockedSource?.deallocate() }
 }
 
 /// The first error thrown on any worker, rethrown on the caller.
@@ -160,47 +166,13 @@ final class FailureBox: @unchecked Sendable {
     }
 }
 
-/// Copies input channels `channels` (a whole number of blocks) from nchw into nChw8c.
-private final class SourceReorder {
-    private let reorder: dnnl_primitive_t, stream: dnnl_stream_t
-    private let from: dnnl_memory_t, to: dnnl_memory_t
-    private let fromOffset: Int, toOffset: Int
-
-    init(channels: Range<Int>, height: Int, width: Int) throws {
-        let shape = [1, channels.count, height, width]
-        var plain = try DNNLRuntime.descriptor(shape, tag: dnnl_nchw)
-        var blocked = try DNNLRuntime.descriptor(shape, tag: dnnl_nChw8c)
-        reorder = try DNNLRuntime.reorder(from: &plain, to: &blocked)
-        from = try DNNLRuntime.memory(&plain, allocate: false)
-        to = try DNNLRuntime.memory(&blocked, allocate: false)
-        stream = try DNNLRuntime.stream()
-        // Within one image, a block-aligned channel range starts at the same float offset in both layouts.
-        fromOffset = channels.lowerBound * height * width
-        toOffset = fromOffset
-    }
-
-    func execute(from source: UnsafePointer<Float>, to destination: UnsafeMutableRawPointer) throws {
-        try dnnlCheck(dnnl_memory_set_data_handle(from, UnsafeMutableRawPointer(mutating: source + fromOffset)), "set reorder src")
-        try dnnlCheck(dnnl_memory_set_data_handle(to, destination + toOffset * 4), "set reorder dst")
-        try DNNLRuntime.execute(reorder, on: stream, [(DNNL_ARG_FROM, from), (DNNL_ARG_TO, to)])
-    }
-
-    deinit {
-        dnnl_primitive_destroy(reorder)
-        dnnl_memory_destroy(from)
-        dnnl_memory_destroy(to)
-        dnnl_stream_destroy(stream)
-    }
-}
-
-/// Output channels `channels` of one convolution: the primitive with its slice of the
-/// weights (already in the primitive's layout), then a reorder of its nChw8c result into
-/// the caller's nchw output.
+/// Output channels `channels` (starting on a block) of one convolution: the primitive with
+/// its slice of the weights, already in the primitive's layout. In nChw8c those channels
+/// are one contiguous run of the output, so the chunk writes straight into it.
 private final class ConvolutionChunk {
-    private let convolution: dnnl_primitive_t, outputReorder: dnnl_primitive_t
+    private let convolution: dnnl_primitive_t
     private let stream: dnnl_stream_t
-    private let source: dnnl_memory_t, weights: dnnl_memory_t, bias: dnnl_memory_t
-    private let blockedResult: dnnl_memory_t, result: dnnl_memory_t
+    private let source: dnnl_memory_t, weights: dnnl_memory_t, bias: dnnl_memory_t, result: dnnl_memory_t
     private let resultOffset: Int
 
     init(_ layer: Convolution2D, channels: Range<Int>, inputShape: [Int], outputShape: [Int], blockedSource: Bool) throws {
@@ -209,7 +181,6 @@ private final class ConvolutionChunk {
         let weightShape = [count, layer.inChannels, layer.kernel, layer.kernel]
         var sourceDesc = try DNNLRuntime.descriptor(inputShape, tag: blockedSource ? dnnl_nChw8c : dnnl_nchw)
         var resultDesc = try DNNLRuntime.descriptor(chunkOutput, tag: dnnl_nChw8c)
-        var plainResultDesc = try DNNLRuntime.descriptor(chunkOutput, tag: dnnl_nchw)
         var userWeightsDesc = try DNNLRuntime.descriptor(weightShape, tag: dnnl_oihw)
         var anyWeights = try DNNLRuntime.descriptor(weightShape, tag: dnnl_format_tag_any)
         var biasDesc = try DNNLRuntime.descriptor([count], tag: dnnl_x)
@@ -247,13 +218,11 @@ private final class ConvolutionChunk {
             throw InferenceError.dnnl(call: "dnnl_primitive_create(conv)", status: -1)
         }
         convolution = primitive
-        outputReorder = try DNNLRuntime.reorder(from: &resultDesc, to: &plainResultDesc)
         stream = try DNNLRuntime.stream()
         source = try DNNLRuntime.memory(&sourceDesc, allocate: false)
         weights = try DNNLRuntime.memory(&weightsDesc, allocate: true)
         bias = try DNNLRuntime.memory(&biasDesc, allocate: true)
-        blockedResult = try DNNLRuntime.memory(&resultDesc, allocate: true)
-        result = try DNNLRuntime.memory(&plainResultDesc, allocate: false)
+        result = try DNNLRuntime.memory(&resultDesc, allocate: false)
         resultOffset = channels.lowerBound * outputShape[2] * outputShape[3]
 
         // The chunk's weights are rows channels of [out, in, k, k]: contiguous in OIHW.
@@ -276,18 +245,16 @@ private final class ConvolutionChunk {
         }
     }
 
-    func execute(source input: UnsafeMutableRawPointer, destination: UnsafeMutablePointer<Float>) throws {
-        try dnnlCheck(dnnl_memory_set_data_handle(source, input), "set src")
+    func execute(source input: UnsafePointer<Float>, destination: UnsafeMutablePointer<Float>) throws {
+        try dnnlCheck(dnnl_memory_set_data_handle(source, UnsafeMutableRawPointer(mutating: input)), "set src")
         try dnnlCheck(dnnl_memory_set_data_handle(result, UnsafeMutableRawPointer(destination + resultOffset)), "set dst")
         try DNNLRuntime.execute(convolution, on: stream, [(DNNL_ARG_SRC, source), (DNNL_ARG_WEIGHTS, weights),
-                                                          (DNNL_ARG_BIAS, bias), (DNNL_ARG_DST, blockedResult)])
-        try DNNLRuntime.execute(outputReorder, on: stream, [(DNNL_ARG_FROM, blockedResult), (DNNL_ARG_TO, result)])
+                                                          (DNNL_ARG_BIAS, bias), (DNNL_ARG_DST, result)])
     }
 
     deinit {
         dnnl_primitive_destroy(convolution)
-        dnnl_primitive_destroy(outputReorder)
-        for memory in [source, weights, bias, blockedResult, result] { dnnl_memory_destroy(memory) }
+        for memory in [source, weights, bias, result] { dnnl_memory_destroy(memory) }
         dnnl_stream_destroy(stream)
     }
 }

@@ -1,5 +1,6 @@
-// Convolutional-network ops over NCHW tensors, as small plain functions. Each names the
-// darknet / OpenCV DNN behaviour it matches.
+// Convolutional-network ops as small plain functions over blocked feature maps (nChw8c,
+// see BlockedFeatureMap): each works on whole 8-channel vectors, splits its rows over the
+// cores, and names the darknet / OpenCV DNN behaviour it matches.
 import Foundation
 
 /// Folds inference-mode batch normalization into the convolution before it:
@@ -25,117 +26,112 @@ public func foldBatchNorm(weights: inout Tensor, shift: Tensor, scale: Tensor, m
     return try Tensor(shape: [channels], storage: bias)
 }
 
-/// darknet's `leaky` activation (OpenCV's ReLU with negative_slope): `x > 0 ? x : slope·x`, in place.
-public func leakyReLU(_ x: inout Tensor, slope: Float = 0.1) {
-    x.storage.withUnsafeMutableBufferPointer { data in
-        for i in data.indices where data[i] < 0 { data[i] *= slope }
-    }
-}
-
 /// darknet's `[maxpool]`: output size `(in + padding − size)/stride + 1`, windows starting at
 /// `−padding/2`, cells outside the input ignored. darknet's default `padding = size − 1`
 /// is what keeps `size=2 stride=1` at the input's size (OpenCV pads 0 before, 1 after).
-public func maxPool2D(_ x: Tensor, size: Int, stride: Int, padding: Int? = nil) throws -> Tensor {
+public func maxPool2D(_ x: BlockedFeatureMap, size: Int, stride: Int, padding: Int? = nil,
+                      pool: FeatureMapPool = .unretained) throws -> BlockedFeatureMap {
     let padding = padding ?? size - 1
-    guard x.rank == 4, size > 0, stride > 0, padding >= 0 else {
-        throw InferenceError.shapeMismatch(op: "maxPool2D", expected: "[n, c, h, w], size > 0, stride > 0",
-                                           found: "\(x.shape), size \(size), stride \(stride), padding \(padding)")
+    guard size > 0, stride > 0, (0...(1 << 16)).contains(padding), x.height + padding >= size, x.width + padding >= size else {
+        throw InferenceError.shapeMismatch(op: "maxPool2D", expected: "size > 0, stride > 0, padding 0...65536, h and w ≥ size − padding",
+                                           found: "\(x.channels)×\(x.height)×\(x.width), size \(size), stride \(stride), padding \(padding)")
     }
-    let planes = x.shape[0] * x.shape[1], height = x.shape[2], width = x.shape[3]
-    let outHeight = (height + padding - size) / stride + 1, outWidth = (width + padding - size) / stride + 1
-    guard height + padding >= size, width + padding >= size else {
-        throw InferenceError.shapeMismatch(op: "maxPool2D", expected: "h, w ≥ \(size - padding)", found: "\(x.shape)")
-    }
-    let offset = -(padding / 2)
-    var output = Tensor(zeros: [x.shape[0], x.shape[1], outHeight, outWidth])
-    x.storage.withUnsafeBufferPointer { src in
-        output.storage.withUnsafeMutableBufferPointer { dst in
-            guard let source = src.baseAddress, let destination = dst.baseAddress else { return }
-            // Planes are independent: split them over the cores.
-            let chunks = min(planes, 2 * ProcessInfo.processInfo.activeProcessorCount)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                for p in (planes * chunk / chunks)..<(planes * (chunk + 1) / chunks) {
-                    let input = source + p * height * width, out = destination + p * outHeight * outWidth
-                    if size == 2, offset == 0 {
-                        maxPoolPlane2x2(input, height: height, width: width, stride: stride, out, outHeight: outHeight, outWidth: outWidth)
-                    } else {
-                        maxPoolPlane(input, height: height, width: width, size: size, stride: stride, offset: offset,
-                                     out, outHeight: outHeight, outWidth: outWidth)
+    let offset = -(padding / 2), (height, width) = (x.height, x.width)
+    let output = BlockedFeatureMap(channels: x.channels, height: (height + padding - size) / stride + 1,
+                                   width: (width + padding - size) / stride + 1, pool: pool)
+    let (outHeight, outWidth) = (output.height, output.width)
+    let source = UnsafeRawPointer(x.pointer), target = UnsafeMutableRawPointer(output.pointer)
+    // Flat rows (block, oy), split over the cores.
+    VisionThreads.run(splitting: x.blocks * outHeight) { rows in
+        for row in rows {
+            let block = row / outHeight, oy = row % outHeight
+            let y0 = max(0, offset + oy * stride), y1 = min(height, offset + oy * stride + size)
+            let plane = source + block * x.blockFloats * 4, out = target + (block * outHeight + oy) * outWidth * 32
+            for ox in 0..<outWidth {
+                let x0 = max(0, offset + ox * stride), x1 = min(width, offset + ox * stride + size)
+                var best = SIMD8<Float>(repeating: -.infinity)
+                for y in y0..<y1 {
+                    for xx in x0..<x1 {
+                        // Not pointwiseMax: measured 4× slower here (it does not lower to maxps).
+                        let value = plane.loadUnaligned(fromByteOffset: (y * width + xx) * 32, as: SIMD8<Float>.self)
+                        best.replace(with: value, where: best .< value)
                     }
                 }
+                out.storeBytes(of: best, toByteOffset: ox * 32, as: SIMD8<Float>.self)
             }
         }
     }
     return output
-}
-
-/// The common darknet case (size 2, no leading padding): the window's second row and
-/// column clamp to the last ones at the edge, which leaves the maximum unchanged.
-private func maxPoolPlane2x2(_ input: UnsafePointer<Float>, height: Int, width: Int, stride: Int,
-                             _ out: UnsafeMutablePointer<Float>, outHeight: Int, outWidth: Int) {
-    for oy in 0..<outHeight {
-        let row0 = input + min(oy * stride, height - 1) * width, row1 = input + min(oy * stride + 1, height - 1) * width
-        let target = out + oy * outWidth
-        for ox in 0..<outWidth {
-            let x0 = min(ox * stride, width - 1), x1 = min(ox * stride + 1, width - 1)
-            target[ox] = max(max(row0[x0], row0[x1]), max(row1[x0], row1[x1]))
-        }
-    }
-}
-
-private func maxPoolPlane(_ input: UnsafePointer<Float>, height: Int, width: Int, size: Int, stride: Int, offset: Int,
-                          _ out: UnsafeMutablePointer<Float>, outHeight: Int, outWidth: Int) {
-    for oy in 0..<outHeight {
-        let y0 = max(0, offset + oy * stride), y1 = min(height, offset + oy * stride + size)
-        for ox in 0..<outWidth {
-            let x0 = max(0, offset + ox * stride), x1 = min(width, offset + ox * stride + size)
-            var best = -Float.infinity
-            for y in y0..<y1 {
-                for x in x0..<x1 { best = max(best, input[y * width + x]) }
-            }
-            out[oy * outWidth + ox] = best
-        }
-    }
 }
 
 /// darknet's `[upsample]` (OpenCV's nearest Resize): each value repeated `stride`×`stride`.
-public func upsampleNearest(_ x: Tensor, stride: Int) throws -> Tensor {
-    guard x.rank == 4, stride > 0 else {
-        throw InferenceError.shapeMismatch(op: "upsampleNearest", expected: "[n, c, h, w], stride > 0", found: "\(x.shape), stride \(stride)")
+public func upsampleNearest(_ x: BlockedFeatureMap, stride: Int, pool: FeatureMapPool = .unretained) throws -> BlockedFeatureMap {
+    let (outHeight, outWidth) = (x.height.multipliedReportingOverflow(by: stride), x.width.multipliedReportingOverflow(by: stride))
+    guard stride > 0, !outHeight.overflow, !outWidth.overflow else {
+        throw InferenceError.shapeMismatch(op: "upsampleNearest", expected: "stride > 0", found: "stride \(stride)")
     }
-    let planes = x.shape[0] * x.shape[1], height = x.shape[2], width = x.shape[3]
-    let outHeight = height * stride, outWidth = width * stride
-    var output = Tensor(zeros: [x.shape[0], x.shape[1], outHeight, outWidth])
-    x.storage.withUnsafeBufferPointer { src in
-        output.storage.withUnsafeMutableBufferPointer { dst in
-            for p in 0..<planes {
-                for oy in 0..<outHeight {
-                    let row = p * height * width + (oy / stride) * width, outRow = (p * outHeight + oy) * outWidth
-                    for ox in 0..<outWidth { dst[outRow + ox] = src[row + ox / stride] }
-                }
+    let output = BlockedFeatureMap(channels: x.channels, height: outHeight.partialValue, width: outWidth.partialValue, pool: pool)
+    let (height, width) = (x.height, x.width), rowsOut = output.height, columnsOut = output.width
+    let source = UnsafeRawPointer(x.pointer), target = UnsafeMutableRawPointer(output.pointer)
+    VisionThreads.run(splitting: x.blocks * rowsOut) { rows in
+        for row in rows {
+            let block = row / rowsOut, oy = row % rowsOut
+            let line = source + ((block * height + oy / stride) * width) * 32, out = target + row * columnsOut * 32
+            for ox in 0..<columnsOut {
+                out.storeBytes(of: line.loadUnaligned(fromByteOffset: (ox / stride) * 32, as: SIMD8<Float>.self),
+                               toByteOffset: ox * 32, as: SIMD8<Float>.self)
             }
         }
     }
     return output
 }
 
-/// darknet's `[route]` with several layers: the inputs stacked along channels (axis 1).
-public func concatChannels(_ inputs: [Tensor]) throws -> Tensor {
-    guard let first = inputs.first, first.rank == 4 else {
-        throw InferenceError.shapeMismatch(op: "concatChannels", expected: "one or more [n, c, h, w]", found: "\(inputs.map(\.shape))")
+/// darknet's `[route]` with several layers: the inputs stacked along channels.
+public func concatChannels(_ inputs: [BlockedFeatureMap], pool: FeatureMapPool = .unretained) throws -> BlockedFeatureMap {
+    guard let first = inputs.first else {
+        throw InferenceError.shapeMismatch(op: "concatChannels", expected: "one or more maps", found: "none")
     }
-    let batch = first.shape[0], height = first.shape[2], width = first.shape[3]
-    for input in inputs where input.rank != 4 || input.shape[0] != batch || input.shape[2] != height || input.shape[3] != width {
-        throw InferenceError.shapeMismatch(op: "concatChannels", expected: "[\(batch), c, \(height), \(width)]", found: "\(input.shape)")
+    for input in inputs where input.height != first.height || input.width != first.width {
+        throw InferenceError.shapeMismatch(op: "concatChannels", expected: "c×\(first.height)×\(first.width)",
+                                           found: "\(input.channels)×\(input.height)×\(input.width)")
     }
-    let channels = inputs.reduce(0) { $0 + $1.shape[1] }
-    var storage: [Float] = []
-    storage.reserveCapacity(batch * channels * height * width)
-    for n in 0..<batch {
+    let output = BlockedFeatureMap(channels: inputs.reduce(0) { $0 + $1.channels }, height: first.height, width: first.width, pool: pool)
+    if inputs.dropLast().allSatisfy({ $0.channels % 8 == 0 }) {
+        // Whole blocks: each input is one contiguous run of the output.
+        var offset = 0
         for input in inputs {
-            let block = input.shape[1] * height * width
-            storage.append(contentsOf: input.storage[(n * block)..<((n + 1) * block)])
+            (output.pointer + offset).update(from: input.pointer, count: input.floatCount)
+            offset += input.floatCount
+        }
+        return output
+    }
+    let plane = first.height * first.width
+    output.pointer.update(repeating: 0, count: output.floatCount)
+    var channel = 0
+    for input in inputs {
+        for c in 0..<input.channels {
+            let from = input.pointer + (c / 8) * plane * 8 + c % 8
+            let to = output.pointer + ((channel + c) / 8) * plane * 8 + (channel + c) % 8
+            for i in 0..<plane { to[i * 8] = from[i * 8] }
+        }
+        channel += input.channels
+    }
+    return output
+}
+
+/// darknet's `[shortcut]` (OpenCV's Eltwise sum): `a + b`, elementwise.
+public func adding(_ a: BlockedFeatureMap, _ b: BlockedFeatureMap, pool: FeatureMapPool = .unretained) throws -> BlockedFeatureMap {
+    guard a.channels == b.channels, a.height == b.height, a.width == b.width else {
+        throw InferenceError.shapeMismatch(op: "shortcut", expected: "\(a.channels)×\(a.height)×\(a.width)",
+                                           found: "\(b.channels)×\(b.height)×\(b.width)")
+    }
+    let output = BlockedFeatureMap(channels: a.channels, height: a.height, width: a.width, pool: pool)
+    let (x, y, sum) = (UnsafeRawPointer(a.pointer), UnsafeRawPointer(b.pointer), UnsafeMutableRawPointer(output.pointer))
+    VisionThreads.run(splitting: a.floatCount / 8) { vectors in
+        for v in vectors {
+            sum.storeBytes(of: x.loadUnaligned(fromByteOffset: v * 32, as: SIMD8<Float>.self)
+                + y.loadUnaligned(fromByteOffset: v * 32, as: SIMD8<Float>.self), toByteOffset: v * 32, as: SIMD8<Float>.self)
         }
     }
-    return try Tensor(shape: [batch, channels, height, width], storage: storage)
+    return output
 }

@@ -30,6 +30,10 @@ public struct YOLOv3: Sendable {
     }
 
     let layers: [Layer]
+    /// The layers each layer reads, and for each layer the last one that reads it.
+    private let layerInputs: [[Int]], lastReader: [Int]
+    /// Feature-map buffers kept between forward passes (at most 256 MB).
+    private let pool = FeatureMapPool(retainedBytes: 256 << 20)
     /// The network input size from [net].
     public let inputWidth: Int, inputHeight: Int
     public let classCount: Int
@@ -68,6 +72,16 @@ public struct YOLOv3: Sendable {
         }
         self.layers = layers
         self.classCount = classes
+        layerInputs = layers.enumerated().map { index, layer in
+            switch layer {
+            case let .route(sources): return sources
+            case let .shortcut(from): return [index - 1, from]
+            default: return index == 0 ? [] : [index - 1]
+            }
+        }
+        var lastReader = Array(0..<layers.count)
+        for (index, sources) in layerInputs.enumerated() { for source in sources { lastReader[source] = index } }
+        self.lastReader = lastReader
     }
 
     /// Resolves a darknet layer index: negative is relative to `index`.
@@ -81,30 +95,46 @@ public struct YOLOv3: Sendable {
 
     /// The output tensors of the `[yolo]` layers in cfg order (OpenCV's
     /// getUnconnectedOutLayersNames order), for a [1, channels, height, width] input.
-    public func forward(_ input: Tensor) throws -> [Tensor] {
-        guard input.rank == 4, input.shape[0] == 1 else {
+    /// `onLayer`, when given, hears each layer's index and wall time in milliseconds.
+    public func forward(_ input: Tensor, onLayer: ((_ index: Int, _ milliseconds: Double) -> Void)? = nil) throws -> [Tensor] {
+        guard input.rank == 4, input.shape[0] == 1, !layers.isEmpty else {
             throw InferenceError.shapeMismatch(op: "YOLOv3 input", expected: "[1, 3, h, w]", found: "\(input.shape)")
         }
-        var outputs: [Tensor] = []
+        // Each map is dropped (its buffer back in the pool) after the last layer that reads it.
+        var outputs = [BlockedFeatureMap?](repeating: nil, count: layers.count)
         var detections: [Tensor] = []
-        outputs.reserveCapacity(layers.count)
-        for layer in layers {
-            let x = outputs.last ?? input
-            switch layer {
-            case let .convolutional(convolution): outputs.append(try convolution(x))
-            case let .maxpool(size, stride, padding): outputs.append(try maxPool2D(x, size: size, stride: stride, padding: padding))
-            case let .upsample(stride): outputs.append(try upsampleNearest(x, stride: stride))
-            case let .route(sources):
-                outputs.append(sources.count == 1 ? outputs[sources[0]] : try concatChannels(sources.map { outputs[$0] }))
-            case let .shortcut(from):
-                var sum = x
-                try add(&sum, outputs[from])
-                outputs.append(sum)
-            case let .yolo(head):
-                detections.append(try head.decode(x, inputWidth: input.shape[3], inputHeight: input.shape[2]))
-                outputs.append(x)
-            }
+        for (index, layer) in layers.enumerated() {
+            let started = DispatchTime.now().uptimeNanoseconds
+            outputs[index] = try run(layer, at: index, input: input, outputs: outputs, detections: &detections)
+            for source in layerInputs[index] where lastReader[source] == index { outputs[source] = nil }
+            onLayer?(index, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6)
         }
         return detections
+    }
+
+    private func run(_ layer: Layer, at index: Int, input: Tensor, outputs: [BlockedFeatureMap?],
+                     detections: inout [Tensor]) throws -> BlockedFeatureMap {
+        func output(_ source: Int) throws -> BlockedFeatureMap {
+            guard let map = outputs[source] else {
+                throw InferenceError.indexOutOfRange(op: "YOLOv3 layer \(index) input", index: source, bound: index)
+            }
+            return map
+        }
+        // The image itself goes into a first convolution as plain NCHW (see Convolution2D).
+        if index == 0, case let .convolutional(convolution) = layer { return try convolution(input, pool: pool) }
+        func previous() throws -> BlockedFeatureMap { index == 0 ? try BlockedFeatureMap(input, pool: pool) : try output(index - 1) }
+        switch layer {
+        case let .convolutional(convolution): return try convolution(try previous(), pool: pool)
+        case let .maxpool(size, stride, padding):
+            return try maxPool2D(try previous(), size: size, stride: stride, padding: padding, pool: pool)
+        case let .upsample(stride): return try upsampleNearest(try previous(), stride: stride, pool: pool)
+        case let .route(sources):
+            return sources.count == 1 ? try output(sources[0]) : try concatChannels(try sources.map(output), pool: pool)
+        case let .shortcut(from): return try adding(try previous(), try output(from), pool: pool)
+        case let .yolo(head):
+            let x = try previous()
+            detections.append(try head.decode(x.tensor(), inputWidth: input.shape[3], inputHeight: input.shape[2]))
+            return x
+        }
     }
 }

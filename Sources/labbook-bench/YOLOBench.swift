@@ -15,6 +15,8 @@ struct YOLOBench: ParsableCommand {
     @Option(help: "Timed forwards per side (medians reported).") var runs = 30
     @Option(help: "A folder with a darknet .cfg, .weights and coco.names (default: the fetched YOLOv3-tiny).")
     var model: String?
+    @Flag(help: "Also print each layer's median time beside OpenCV's own per-layer profile (getPerfProfile).")
+    var layers = false
 
     func run() throws {
         let folder = try model.map { URL(fileURLWithPath: $0) } ?? DarknetAssets.yoloV3TinyDirectory()
@@ -30,13 +32,14 @@ struct YOLOBench: ParsableCommand {
             _ = try opencv.forward()
         }
         // Interleaved, so that both sides see the same load on a shared machine.
-        var ours: [Double] = [], theirs: [Double] = []
+        var ours: [Double] = [], theirs: [Double] = [], layerTimes: [Int: [Double]] = [:]
         for _ in 0..<runs {
             let started = DispatchTime.now()
-            _ = try detector.network.forward(input)
+            _ = try detector.network.forward(input, onLayer: layers ? { layerTimes[$0, default: []].append($1) } : nil)
             ours.append(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6)
             theirs.append(try opencv.forward())
         }
+        if layers { try printLayers(layerTimes, opencv: opencv.layerProfile()) }
         let ratios = zip(ours, theirs).map { $0 / $1 }
         print(String(format: "labbook YOLOv3 (%@, %d×%d): median %.2f ms, min %.2f ms over %d runs",
                      folder.lastPathComponent, width, height, median(ours), ours.min() ?? 0, runs))
@@ -44,6 +47,22 @@ struct YOLOBench: ParsableCommand {
                      opencv.version, median(theirs), theirs.min() ?? 0, runs))
         print(String(format: "ratio labbook / OpenCV: median of per-run ratios %.2f×, of medians %.2f×, of minima %.2f× (target ≤ 0.80×)",
                      median(ratios), median(ours) / median(theirs), (ours.min() ?? 0) / (theirs.min() ?? 1)))
+    }
+
+    /// Ours and OpenCV's medians side by side; OpenCV names darknet layer i `<type>_i`, and
+    /// splits a convolution into conv, bn and leaky (the last two fused, at 0 ms).
+    private func printLayers(_ ours: [Int: [Double]], opencv: [(name: String, milliseconds: Double)]) throws {
+        var theirs: [Int: (String, Double)] = [:]
+        for (name, milliseconds) in opencv {
+            guard let index = name.split(separator: "_").last.flatMap({ Int($0) }) else { continue }
+            let previous = theirs[index], fused = name.hasPrefix("bn_") || name.hasPrefix("leaky_")
+            theirs[index] = (previous.map { fused ? $0.0 : name } ?? name, (previous?.1 ?? 0) + milliseconds)
+        }
+        print("layer  labbook ms  OpenCV ms (OpenCV layer)")
+        for index in ours.keys.sorted() {
+            let opencvLayer = theirs[index]
+            print(String(format: "%5d  %10.3f  %9.3f (%@)", index, median(ours[index] ?? []), opencvLayer?.1 ?? 0, opencvLayer?.0 ?? "-"))
+        }
     }
 
     private func median(_ values: [Double]) -> Double {
@@ -66,7 +85,12 @@ private final class OpenCVWorker {
     blob = (((i * 7919) % 1000).astype(np.float32) / np.float32(1000)).reshape(1, 3, h, w)
     names = net.getUnconnectedOutLayersNames()
     print(cv2.__version__, flush=True)
-    for _ in sys.stdin:
+    for line in sys.stdin:
+        if line.startswith("profile"):
+            total, times = net.getPerfProfile()
+            ms = [float(t) * 1000 / cv2.getTickFrequency() for t in np.array(times).flatten()]
+            print(" ".join(f"{n}={t}" for n, t in zip(net.getLayerNames(), ms)), flush=True)
+            continue
         t = time.perf_counter(); net.setInput(blob); net.forward(names)
         print((time.perf_counter() - t) * 1000, flush=True)
     """
@@ -93,6 +117,17 @@ private final class OpenCVWorker {
         input.fileHandleForWriting.write(Data("go\n".utf8))
         guard let line = OpenCVWorker.readLine(output), let milliseconds = Double(line) else { throw ValidationError("OpenCV stopped answering") }
         return milliseconds
+    }
+
+    /// OpenCV's per-layer times of its last forward (getPerfProfile), in milliseconds.
+    func layerProfile() throws -> [(name: String, milliseconds: Double)] {
+        input.fileHandleForWriting.write(Data("profile\n".utf8))
+        guard let line = OpenCVWorker.readLine(output) else { throw ValidationError("OpenCV stopped answering") }
+        return line.split(separator: " ").compactMap { field in
+            let parts = field.split(separator: "=")
+            guard parts.count == 2, let milliseconds = Double(parts[1]) else { return nil }
+            return (String(parts[0]), milliseconds)
+        }
     }
 
     func stop() {

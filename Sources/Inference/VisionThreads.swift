@@ -1,0 +1,30 @@
+// The cores the vision ops split their work over: the caller plus one spinning worker per
+// other core (see SpinningWorkers for why not Dispatch: a YOLOv3-tiny forward runs 24
+// layers in tens of milliseconds, and a sleeping Dispatch worker wakes too late to help).
+import Foundation
+
+enum VisionThreads {
+    static let count = max(ProcessInfo.processInfo.activeProcessorCount, 1)
+
+    /// `SpinningWorkers` (an `AnyObject` because macOS before 15 lacks the atomics it uses).
+    private static let workers: AnyObject? = {
+        if #available(macOS 15.0, *) { return SpinningWorkers(workers: count - 1) }
+        return nil
+    }()
+
+    /// Runs `body(part)` once for every part in `0..<parts`, spread over the cores; returns when all are done.
+    static func run(parts: Int, _ body: @escaping (Int) -> Void) {
+        if #available(macOS 15.0, *), let workers = workers as? SpinningWorkers {
+            workers.run(parts: parts, body)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: parts, execute: body)
+        }
+    }
+
+    /// Splits `0..<total` into about two parts per core and runs `body(range)` for each.
+    static func run(splitting total: Int, _ body: @escaping (Range<Int>) -> Void) {
+        let parts = min(total, 2 * count)
+        guard parts > 0 else { return }
+        run(parts: parts) { part in body((total * part / parts)..<(total * (part + 1) / parts)) }
+    }
+}

@@ -1,0 +1,126 @@
+// Winograd convolution for layers with few channels and many tiles (YOLOv3-tiny's 16→32 at
+// 208×208, 32→64 at 104×104): there the 36 products are tiny (16 or 32 deep) and the
+// whole-image buffers of transformed tiles (tens of MB) make the layer memory-bound. So
+// each core takes a group of tiles at a time, sized to stay in its L2 cache, and runs the
+// input transform, one batched oneDNN matmul for all positions, and the output transform
+// on it before the next group; the transformed weights are small enough to stay cached.
+import CDNNL
+import Foundation
+
+final class WinogradTileGroups {
+    /// Transformed inputs and products of one group, per core: about half an L2 cache.
+    static let groupBytes = 384 << 10
+
+    let variant: WinogradVariant
+    let groupTiles: Int, inner: Int, columns: Int
+    private let workers: [Worker]
+    /// Held by the image whose tiles are in the workers' buffers.
+    let busy = NSLock()
+
+    /// One core's batched matmul [positions, tiles, inner] · [positions, inner, columns] and its buffers.
+    final class Worker {
+        let primitive: dnnl_primitive_t, stream: dnnl_stream_t
+        let src: dnnl_memory_t, weights: dnnl_memory_t, dst: dnnl_memory_t
+        let inputs: UnsafeMutablePointer<Float>, outputs: UnsafeMutablePointer<Float>
+
+        init(positions: Int, tiles: Int, inner: Int, columns: Int) throws {
+            var srcDesc = try DNNLRuntime.descriptor([positions, tiles, inner], tag: dnnl_abc)
+            var weightsDesc = try DNNLRuntime.descriptor([positions, inner, columns], tag: dnnl_abc)
+            var dstDesc = try DNNLRuntime.descriptor([positions, tiles, columns], tag: dnnl_abc)
+            var opDesc = dnnl_matmul_desc_t()
+            try dnnlCheck(dnnl_matmul_desc_init(&opDesc, &srcDesc, &weightsDesc, nil, &dstDesc), "dnnl_matmul_desc_init")
+            var primitiveDesc: dnnl_primitive_desc_t?
+            try dnnlCheck(dnnl_primitive_desc_create(&primitiveDesc, &opDesc, nil, try DNNLRuntime.shared().engine, nil),
+                          "dnnl_primitive_desc_create(batched matmul)")
+            defer { dnnl_primitive_desc_destroy(primitiveDesc) }
+            var primitive: dnnl_primitive_t?
+            try dnnlCheck(dnnl_primitive_create(&primitive, primitiveDesc), "dnnl_primitive_create(batched matmul)")
+            guard let primitive else { throw InferenceError.dnnl(call: "dnnl_primitive_create(batched matmul)", status: -1) }
+            self.primitive = primitive
+            stream = try DNNLRuntime.stream()
+            src = try DNNLRuntime.memory(&srcDesc, allocate: false)
+            weights = try DNNLRuntime.memory(&weightsDesc, allocate: false)
+            dst = try DNNLRuntime.memory(&dstDesc, allocate: false)
+            // Zeroed once: the rows of a last, partial group keep finite leftovers, never read back.
+            inputs = .allocate(capacity: positions * tiles * inner)
+            inputs.initialize(repeating: 0, count: positions * tiles * inner)
+            outputs = .allocate(capacity: positions * tiles * columns)
+            try dnnlCheck(dnnl_memory_set_data_handle(src, inputs), "set src")
+            try dnnlCheck(dnnl_memory_set_data_handle(dst, outputs), "set dst")
+        }
+
+        deinit {
+            dnnl_primitive_destroy(primitive)
+            for memory in [src, weights, dst] { dnnl_memory_destroy(memory) }
+            dnnl_stream_destroy(stream)
+            inputs.deallocate()
+            outputs.deallocate()
+        }
+
+        func multiply(weights u: UnsafePointer<Float>) throws {
+            try dnnlCheck(dnnl_memory_set_data_handle(weights, UnsafeMutableRawPointer(mutating: u)), "set weights")
+            try DNNLRuntime.execute(primitive, on: stream, [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, weights), (DNNL_ARG_DST, dst)])
+        }
+    }
+
+    /// Whether grouping pays for a layer: its transformed weights stay cached from group to group.
+    static func suits(_ variant: WinogradVariant, inner: Int, columns: Int) -> Bool {
+        variant.positions * inner * columns * 4 <= 2 << 20
+    }
+
+    init(_ variant: WinogradVariant, tiles: Int, inner: Int, columns: Int) throws {
+        let groupTiles = max(8, min(tiles, WinogradTileGroups.groupBytes / (variant.positions * (inner + columns) * 4)))
+        self.variant = variant
+        self.groupTiles = groupTiles
+        self.inner = inner
+        self.columns = columns
+        try DNNLRuntime.shared().useOneThreadHere()
+        workers = try (0..<VisionThreads.count).map { _ in try Worker(positions: variant.positions, tiles: groupTiles, inner: inner, columns: columns) }
+    }
+
+    /// Runs the layer over `x` into `output`, group by group on every core.
+    func run(_ x: BlockedFeatureMap, into output: BlockedFeatureMap, weights u: UnsafePointer<Float>,
+             bias: [SIMD8<Float>], slope: Float?) throws {
+        let (variant, size) = (self.variant, self.variant.tile)
+        let (height, width) = (x.height, x.width), tilesX = (width + size - 1) / size, tiles = ((height + size - 1) / size) * tilesX
+        let groups = (tiles + groupTiles - 1) / groupTiles, groupTiles = self.groupTiles
+        let (inBlocks, outBlocks, workers) = (x.blocks, output.blocks, self.workers)
+        let source = UnsafeRawPointer(x.pointer), target = UnsafeMutableRawPointer(output.pointer)
+        let next = GroupCounter(), failures = FailureBox(), runtime = try DNNLRuntime.shared()
+        VisionThreads.run(parts: workers.count) { part in
+            runtime.useOneThreadHere()
+            let worker = workers[part], v = UnsafeMutableRawPointer(worker.inputs), m = UnsafeRawPointer(worker.outputs)
+            while let group = next.claim(below: groups) {
+                let first = group * groupTiles, last = min(tiles, first + groupTiles)
+                for tile in first..<last {
+                    for block in 0..<inBlocks {
+                        variant.inputTransform(source + block * x.blockFloats * 4, height: height, width: width,
+                                               y0: (tile / tilesX) * size - 1, x0: (tile % tilesX) * size - 1,
+                                               into: v + ((tile - first) * inBlocks + block) * 32, positionStride: groupTiles * inBlocks * 32)
+                    }
+                }
+                failures.run { try worker.multiply(weights: u) }
+                for tile in first..<last {
+                    for block in 0..<outBlocks {
+                        variant.outputTransform(m + ((tile - first) * outBlocks + block) * 32, positionStride: groupTiles * outBlocks * 32,
+                                                bias: bias[block], slope: slope, into: target + block * output.blockFloats * 4,
+                                                y0: (tile / tilesX) * size, x0: (tile % tilesX) * size, height: height, width: width)
+                    }
+                }
+            }
+        }
+        try failures.check()
+    }
+}
+
+/// Hands out group numbers to the cores, each once.
+private final class GroupCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    func claim(below count: Int) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard next < count else { return nil }
+        next += 1
+        return next - 1
+    }
+}
