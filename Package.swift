@@ -25,7 +25,9 @@ let package = Package(
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        .target(name: "Inference", dependencies: ["CDNNL"]),
+        // Optimized in debug builds too: its SIMD kernels run tens of times slower unoptimized,
+        // which made the parity tests the slowest part of CI.
+        .target(name: "Inference", dependencies: ["CDNNL"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Formats", dependencies: ["Inference", "CZlib"]),
         .target(name: "CMediaShims", dependencies: ["CPNG", "CJPEG"],
                 linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),

@@ -123,7 +123,7 @@ private final class ConvolutionPlan {
         let inputShape = [1, layer.inChannels, height, width], outputShape = [1, layer.outChannels, outHeight, outWidth]
         let blocks = (layer.outChannels + 7) / 8
         let work = layer.outChannels * layer.inChannels * layer.kernel * layer.kernel * outHeight * outWidth
-        let count = work < 1 << 20 ? 1 : min(blocks, 2 * VisionThreads.count)
+        let count = work < 1 << 20 ? 1 : min(blocks, 2 * ComputeThreads.count)
         chunks = try (0..<count).map { i in
             let c0 = blocks * i / count * 8, c1 = min(layer.outChannels, blocks * (i + 1) / count * 8)
             return try ConvolutionChunk(layer, channels: c0..<c1, inputShape: inputShape, outputShape: outputShape,
@@ -137,7 +137,7 @@ private final class ConvolutionPlan {
         let runtime = try DNNLRuntime.shared()
         busy.lock(); defer { busy.unlock() }
         let failures = FailureBox(), chunks = self.chunks
-        VisionThreads.run(parts: chunks.count) { i in
+        ComputeThreads.run(parts: chunks.count) { i in
             runtime.useOneThreadHere()
             failures.run { try chunks[i].execute(source: src, destination: dst) }
         }

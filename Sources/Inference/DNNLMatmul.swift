@@ -82,12 +82,10 @@ public final class DNNLMatmul: @unchecked Sendable {
     private let streams: [dnnl_stream_t]
     private let lock = NSLock()
     private var cache: [Key: Entry] = [:]
-    /// `SpinningWorkers` (an `AnyObject` because macOS before 15 lacks the atomics it uses).
-    private let workers: AnyObject?
     /// The cores this process may use: a large product is split into this many parts.
     public let threadCount: Int
     /// Products of at least this many multiply-adds are split by rows (or by batch) into
-    /// `threadCount` parts that run on `SpinningWorkers`, each single-threaded inside oneDNN
+    /// `threadCount` parts that run on `ComputeThreads`, each single-threaded inside oneDNN
     /// (see that file for why not OpenMP or Dispatch). Smaller products stay whole: handing
     /// them out costs more than they do.
     public static let parallelThreshold = 1 << 21
@@ -106,7 +104,6 @@ public final class DNNLMatmul: @unchecked Sendable {
         try check(dnnl_engine_create(&engine, dnnl_cpu, 0), "dnnl_engine_create")
         guard let engine else { throw InferenceError.dnnl(call: "dnnl_engine_create", status: -1) }
         self.engine = engine
-        if #available(macOS 15.0, *) { workers = SpinningWorkers(workers: threadCount - 1) } else { workers = nil }
         streams = try (0..<max(threadCount, 1)).map { _ in
             var stream: dnnl_stream_t?
             try check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue), "dnnl_stream_create")
@@ -208,11 +205,7 @@ public final class DNNLMatmul: @unchecked Sendable {
             setThreads?(1) // OpenMP's thread count is per thread; workers start at the default
             do { try self.run(tasks[part], on: self.streams[part]) } catch { failures.record(error) }
         }
-        if #available(macOS 15.0, *), let workers = workers as? SpinningWorkers {
-            workers.run(parts: tasks.count, runPart)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: tasks.count, execute: runPart)
-        }
+        ComputeThreads.run(parts: tasks.count, runPart)
         if let error = failures.first { throw error }
     }
 

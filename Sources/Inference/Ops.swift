@@ -55,31 +55,67 @@ public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     return output
 }
 
-/// `torch.nn.LayerNorm` over the last axis, in place.
-public func layerNorm(_ x: inout Tensor, weight: Tensor, bias: Tensor, eps: Float) throws {
+/// `torch.nn.LayerNorm(x + residual)` over the last axis, in place: the post-norm step of
+/// BERT-style layers (`LayerNorm(hidden + input)`) in one pass over memory; without
+/// `residual`, plain LayerNorm. Rows are split over the cores; within a row, 8 lanes at a
+/// time (the mean and variance are two-pass, as PyTorch computes them).
+public func layerNorm(_ x: inout Tensor, adding residual: Tensor? = nil, weight: Tensor, bias: Tensor, eps: Float) throws {
     let width = x.lastDimension
     try weight.requireShape([width], op: "layerNorm weight")
     try bias.requireShape([width], op: "layerNorm bias")
+    if let residual { try residual.requireShape(x.shape, op: "layerNorm residual") }
     guard width > 0 else { return }
     let rows = x.rowCount
     x.storage.withUnsafeMutableBufferPointer { data in
         weight.storage.withUnsafeBufferPointer { gamma in
             bias.storage.withUnsafeBufferPointer { beta in
                 guard let base = data.baseAddress, let g = gamma.baseAddress, let b = beta.baseAddress else { return }
-                for r in 0..<rows {
-                    let row = base + r * width
-                    var mean: Float = 0
-                    for i in 0..<width { mean += row[i] }
-                    mean /= Float(width)
-                    var variance: Float = 0
-                    for i in 0..<width { variance += (row[i] - mean) * (row[i] - mean) }
-                    variance /= Float(width)
-                    let inverse = 1 / (variance + eps).squareRoot()
-                    for i in 0..<width { row[i] = (row[i] - mean) * inverse * g[i] + b[i] }
+                func run(_ added: UnsafePointer<Float>?) {
+                    let normalize = { (range: Range<Int>) in
+                        for r in range {
+                            normalizeRow(base + r * width, adding: added.map { $0 + r * width }, width: width, gamma: g, beta: b, eps: eps)
+                        }
+                    }
+                    // Below ~16K values a hand-off costs more than the rows do.
+                    if rows * width < 1 << 14 { normalize(0..<rows) } else { ComputeThreads.run(splitting: rows, normalize) }
+                }
+                if let residual {
+                    residual.storage.withUnsafeBufferPointer { run($0.baseAddress) }
+                } else {
+                    run(nil)
                 }
             }
         }
     }
+}
+
+private func normalizeRow(_ row: UnsafeMutablePointer<Float>, adding added: UnsafePointer<Float>?, width: Int,
+                          gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, eps: Float) {
+    typealias Lanes = SIMD8<Float>
+    let vectors = width / 8, raw = UnsafeMutableRawPointer(row)
+    func load(_ p: UnsafeRawPointer, _ v: Int) -> Lanes { p.loadUnaligned(fromByteOffset: v * 32, as: Lanes.self) }
+    if let added {
+        for v in 0..<vectors { raw.storeBytes(of: load(raw, v) + load(UnsafeRawPointer(added), v), toByteOffset: v * 32, as: Lanes.self) }
+        for i in (vectors * 8)..<width { row[i] += added[i] }
+    }
+    var sum = Lanes()
+    for v in 0..<vectors { sum += load(raw, v) }
+    var total = sum.sum()
+    for i in (vectors * 8)..<width { total += row[i] }
+    let mean = total / Float(width)
+    var squares = Lanes()
+    for v in 0..<vectors {
+        let d = load(raw, v) - mean
+        squares += d * d
+    }
+    var variance = squares.sum()
+    for i in (vectors * 8)..<width { variance += (row[i] - mean) * (row[i] - mean) }
+    let inverse = 1 / (variance / Float(width) + eps).squareRoot()
+    for v in 0..<vectors {
+        let value = (load(raw, v) - mean) * inverse * load(UnsafeRawPointer(gamma), v) + load(UnsafeRawPointer(beta), v)
+        raw.storeBytes(of: value, toByteOffset: v * 32, as: Lanes.self)
+    }
+    for i in (vectors * 8)..<width { row[i] = (row[i] - mean) * inverse * gamma[i] + beta[i] }
 }
 
 /// `torch.softmax(dim=-1)` over `count` contiguous values at `values`, in place.

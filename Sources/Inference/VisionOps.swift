@@ -42,7 +42,7 @@ public func maxPool2D(_ x: BlockedFeatureMap, size: Int, stride: Int, padding: I
     let (outHeight, outWidth) = (output.height, output.width)
     let source = UnsafeRawPointer(x.pointer), target = UnsafeMutableRawPointer(output.pointer)
     // Flat rows (block, oy), split over the cores.
-    VisionThreads.run(splitting: x.blocks * outHeight) { rows in
+    ComputeThreads.run(splitting: x.blocks * outHeight) { rows in
         for row in rows {
             let block = row / outHeight, oy = row % outHeight
             let y0 = max(0, offset + oy * stride), y1 = min(height, offset + oy * stride + size)
@@ -73,7 +73,7 @@ public func upsampleNearest(_ x: BlockedFeatureMap, stride: Int, pool: FeatureMa
     let output = BlockedFeatureMap(channels: x.channels, height: outHeight.partialValue, width: outWidth.partialValue, pool: pool)
     let (height, width) = (x.height, x.width), rowsOut = output.height, columnsOut = output.width
     let source = UnsafeRawPointer(x.pointer), target = UnsafeMutableRawPointer(output.pointer)
-    VisionThreads.run(splitting: x.blocks * rowsOut) { rows in
+    ComputeThreads.run(splitting: x.blocks * rowsOut) { rows in
         for row in rows {
             let block = row / rowsOut, oy = row % rowsOut
             let line = source + ((block * height + oy / stride) * width) * 32, out = target + row * columnsOut * 32
@@ -127,7 +127,7 @@ public func adding(_ a: BlockedFeatureMap, _ b: BlockedFeatureMap, pool: Feature
     }
     let output = BlockedFeatureMap(channels: a.channels, height: a.height, width: a.width, pool: pool)
     let (x, y, sum) = (UnsafeRawPointer(a.pointer), UnsafeRawPointer(b.pointer), UnsafeMutableRawPointer(output.pointer))
-    VisionThreads.run(splitting: a.floatCount / 8) { vectors in
+    ComputeThreads.run(splitting: a.floatCount / 8) { vectors in
         for v in vectors {
             sum.storeBytes(of: x.loadUnaligned(fromByteOffset: v * 32, as: SIMD8<Float>.self)
                 + y.loadUnaligned(fromByteOffset: v * 32, as: SIMD8<Float>.self), toByteOffset: v * 32, as: SIMD8<Float>.self)

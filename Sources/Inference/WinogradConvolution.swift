@@ -78,7 +78,7 @@ final class WinogradConvolution: @unchecked Sendable {
         let tilesX = (width + size - 1) / size, tiles = gemm.rows, inBlocks = x.blocks, outBlocks = output.blocks
         // V: [ξ][tile][in], by (block, tile) pairs over the cores.
         let source = UnsafeRawPointer(x.pointer), v = UnsafeMutableRawPointer(gemm.inputs)
-        VisionThreads.run(splitting: inBlocks * tiles) { pairs in
+        ComputeThreads.run(splitting: inBlocks * tiles) { pairs in
             for pair in pairs {
                 let block = pair / tiles, tile = pair % tiles
                 variant.inputTransform(source + block * x.blockFloats * 4, height: height, width: width,
@@ -88,7 +88,7 @@ final class WinogradConvolution: @unchecked Sendable {
         }
         try gemm.multiplyAll(weights: u)
         let m = UnsafeRawPointer(gemm.outputs), target = UnsafeMutableRawPointer(output.pointer), bias = paddedBias
-        VisionThreads.run(splitting: outBlocks * tiles) { pairs in
+        ComputeThreads.run(splitting: outBlocks * tiles) { pairs in
             for pair in pairs {
                 let block = pair / tiles, tile = pair % tiles
                 variant.outputTransform(m + (tile * outBlocks + block) * 32, positionStride: tiles * outBlocks * 32,

@@ -52,7 +52,7 @@ final class WinogradProducts {
         inputs = .allocate(capacity: positions * rows * inner)
         outputs = .allocate(capacity: positions * rows * columns)
         try DNNLRuntime.shared().useOneThreadHere()
-        workers = try (0..<(2 * VisionThreads.count)).map { _ in
+        workers = try (0..<(2 * ComputeThreads.count)).map { _ in
             try Worker(rows: rows, inner: inner, columns: columns)
         }
     }
@@ -68,7 +68,7 @@ final class WinogradProducts {
         var next = 0
         let (workers, lock, inputs, outputs) = (self.workers, self.lock, self.inputs, self.outputs)
         let (positions, rows, inner, columns) = (self.positions, self.rows, self.inner, self.columns)
-        VisionThreads.run(parts: workers.count) { w in
+        ComputeThreads.run(parts: workers.count) { w in
             runtime.useOneThreadHere()
             let worker = workers[w]
             // Each worker takes the next product as it comes free.

@@ -75,7 +75,7 @@ final class WinogradTileGroups {
         self.inner = inner
         self.columns = columns
         try DNNLRuntime.shared().useOneThreadHere()
-        workers = try (0..<VisionThreads.count).map { _ in try Worker(positions: variant.positions, tiles: groupTiles, inner: inner, columns: columns) }
+        workers = try (0..<ComputeThreads.count).map { _ in try Worker(positions: variant.positions, tiles: groupTiles, inner: inner, columns: columns) }
     }
 
     /// Runs the layer over `x` into `output`, group by group on every core.
@@ -87,7 +87,7 @@ final class WinogradTileGroups {
         let (inBlocks, outBlocks, workers) = (x.blocks, output.blocks, self.workers)
         let source = UnsafeRawPointer(x.pointer), target = UnsafeMutableRawPointer(output.pointer)
         let next = GroupCounter(), failures = FailureBox(), runtime = try DNNLRuntime.shared()
-        VisionThreads.run(parts: workers.count) { part in
+        ComputeThreads.run(parts: workers.count) { part in
             runtime.useOneThreadHere()
             let worker = workers[part], v = UnsafeMutableRawPointer(worker.inputs), m = UnsafeRawPointer(worker.outputs)
             while let group = next.claim(below: groups) {

@@ -1,5 +1,6 @@
 // Resizing as OpenCV's cv::resize defines it for 8-bit images, so tensors built here
-// match the ones the labs' Python handlers built with cv2 (within 1 per channel).
+// match the ones the labs' Python handlers built with cv2 byte for byte (the goldens of
+// fixtures/make_media_goldens.py are exact).
 //   .bilinear = INTER_LINEAR: half-pixel centres, clamped borders, 11-bit fixed-point
 //               weights (INTER_RESIZE_COEF_SCALE 2048) and the SIMD vertical pass's
 //               rounding ((S>>4)*b >> 16, then +2 >> 2).
@@ -64,7 +65,9 @@ struct LinearTaps {
     var w0: [Int32] = []
     var w1: [Int32] = []
 
-    init(source: Int, destination: Int, areaMode: Bool) {
+    /// `vertical`: OpenCV keeps the fraction of a row tap past the edge and only clips the
+    /// row index (both taps then read the edge row, weighted apart); columns it clamps.
+    init(source: Int, destination: Int, areaMode: Bool, vertical: Bool) {
         let inverseScale = Double(destination) / Double(source)
         let scale = 1.0 / inverseScale
         for d in 0..<destination {
@@ -79,10 +82,15 @@ struct LinearTaps {
                 s = Int(f.rounded(.down))
                 f -= Float(s)
             }
-            if s < 0 { s = 0; f = 0 }
-            if s >= source - 1 { s = source - 1; f = 0 }
-            first.append(s)
-            second.append(min(s + 1, source - 1))
+            if vertical {
+                first.append(min(max(s, 0), source - 1))
+                second.append(min(max(s + 1, 0), source - 1))
+            } else {
+                if s < 0 { s = 0; f = 0 }
+                if s >= source - 1 { s = source - 1; f = 0 }
+                first.append(s)
+                second.append(min(s + 1, source - 1))
+            }
             w0.append(Int32(((1 - f) * 2048).rounded(.toNearestOrEven)))
             w1.append(Int32((f * 2048).rounded(.toNearestOrEven)))
         }
@@ -91,8 +99,8 @@ struct LinearTaps {
 
 private func resizeLinear(_ src: [UInt8], _ sw: Int, _ sh: Int, _ cn: Int, _ dw: Int, _ dh: Int,
                           areaMode: Bool) -> [UInt8] {
-    let xt = LinearTaps(source: sw, destination: dw, areaMode: areaMode)
-    let yt = LinearTaps(source: sh, destination: dh, areaMode: areaMode)
+    let xt = LinearTaps(source: sw, destination: dw, areaMode: areaMode, vertical: false)
+    let yt = LinearTaps(source: sh, destination: dh, areaMode: areaMode, vertical: true)
     let rowLength = dw * cn
     // Horizontal pass per source row, cached: each output row needs two of them.
     var rows = [Int: [Int32]]()

@@ -41,8 +41,9 @@ struct LayerNormLayer: Sendable {
         self.eps = eps
     }
 
-    func callAsFunction(_ x: inout Tensor) throws {
-        try layerNorm(&x, weight: weight, bias: bias, eps: eps)
+    /// `x = LayerNorm(x + residual)`, or `LayerNorm(x)` without a residual.
+    func callAsFunction(_ x: inout Tensor, adding residual: Tensor? = nil) throws {
+        try layerNorm(&x, adding: residual, weight: weight, bias: bias, eps: eps)
     }
 }
 
@@ -83,13 +84,11 @@ struct ELECTRAEncoderLayer: Sendable {
         try attention(packedQKV: b.queryKeyValue, batch: batch, sequence: sequence, heads: heads,
                       keyMask: mask, into: &b.context, scores: &b.scores)
         try attentionOutput(b.context, into: &b.attentionOutput)
-        try add(&b.attentionOutput, hidden)
-        try attentionNorm(&b.attentionOutput)
+        try attentionNorm(&b.attentionOutput, adding: hidden)
         // The exact erf GELU, applied by oneDNN as it stores the product.
         try intermediate(b.attentionOutput, activation: .geluErf, into: &b.intermediate)
         try output(b.intermediate, into: &b.output)
-        try add(&b.output, b.attentionOutput)
-        try outputNorm(&b.output)
+        try outputNorm(&b.output, adding: b.attentionOutput)
         swap(&hidden, &b.output)
     }
 }

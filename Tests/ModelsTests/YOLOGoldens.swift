@@ -42,6 +42,20 @@ struct YOLOGolden: Decodable {
         var nms_threshold: Float
         var cases: [Case]
     }
+    /// The full yolov3.cfg with formula weights (fixtures/goldens/yolov3-synthetic.json).
+    struct Synthetic: Decodable {
+        struct Weights: Decodable {
+            var bytes: Int
+            var sha256: String
+            var md5: String
+            var crc32: UInt32
+        }
+        var size: Int
+        var weights: Weights
+        var class_scores_kept: Int
+        var outputs: [Summary]
+        var rows: [Row]
+    }
 
     static func load<T: Decodable>(_ name: String, as type: T.Type) throws -> T {
         try JSONDecoder().decode(T.self, from: Data(contentsOf: try TinyModels.fixture("goldens/\(name)")))

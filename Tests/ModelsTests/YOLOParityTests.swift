@@ -32,27 +32,64 @@ final class YOLOParityTests: XCTestCase {
     }
 
     /// YOLOv3-tiny with the real COCO weights (fetched with pip on first use) on
-    /// motorcycle_left.png, letterboxed as lab 4 does: one image keeps the debug run short.
+    /// motorcycle_left.png, stretched as the lab's handler does and letterboxed as darknet does.
     func testTinyMatchesOpenCVOnAPhoto() throws {
+        let found = try checkTinyAgainstOpenCV(photo: "motorcycle_left.png")
+        XCTAssertEqual(found[.letterbox]?.map(\.label), ["motorbike"])
+    }
+
+    /// camera.png is an 8-bit greyscale PNG: the decoder must replicate grey into R, G and B
+    /// as cv2.imread(IMREAD_COLOR) does, or the network sees a different image.
+    func testTinyMatchesOpenCVOnAGreyPhoto() throws {
+        let image = try ImageDecoder.decode(Data(contentsOf: try DarknetAssets.photo("camera.png")))
+        let pixels = image.pixels
+        let coloured = stride(from: 0, to: pixels.count, by: 3).filter { (i: Int) -> Bool in
+            pixels[i] != pixels[i + 1] || pixels[i] != pixels[i + 2]
+        }
+        XCTAssertEqual(coloured.count, 0, "camera.png should decode to grey RGB")
+        let found = try checkTinyAgainstOpenCV(photo: "camera.png")
+        XCTAssertEqual(found[.letterbox]?.first?.label, "person")
+    }
+
+    /// The remaining golden photos (about 0.7 s each, both preprocessings, in a debug build).
+    func testTinyMatchesOpenCVOnMorePhotos() throws {
+        let golden = try YOLOGolden.load("yolov3-tiny.json", as: YOLOGolden.Tiny.self)
+        XCTAssertEqual(Set(golden.cases.map(\.photo)), ["motorcycle_left.png", "camera.png", "motorcycle_right.png", "coffee.png"],
+                       "every golden photo is checked by one of these tests")
+        XCTAssertEqual(try checkTinyAgainstOpenCV(photo: "motorcycle_right.png")[.letterbox]?.map(\.label), ["motorbike"])
+        XCTAssertEqual(try checkTinyAgainstOpenCV(photo: "coffee.png")[.letterbox]?.map(\.label), ["cup"])
+    }
+
+    /// Compares input, raw outputs and detections with every golden case of `photo` (one per
+    /// preprocessing) and returns the detections.
+    private func checkTinyAgainstOpenCV(photo: String, file: StaticString = #filePath,
+                                        line: UInt = #line) throws -> [YOLOPreprocessing: [ObjectDetection]] {
         let detector = try YOLODetector(directory: try DarknetAssets.yoloV3TinyDirectory())
         let golden = try YOLOGolden.load("yolov3-tiny.json", as: YOLOGolden.Tiny.self)
-        for goldenCase in golden.cases where goldenCase.photo == "motorcycle_left.png" {
+        let cases = golden.cases.filter { $0.photo == photo }
+        XCTAssertEqual(cases.map(\.preprocessing).sorted(), ["letterbox", "stretch"], "golden cases of \(photo)", file: file, line: line)
+        let image = try ImageDecoder.decode(Data(contentsOf: try DarknetAssets.photo(photo)))
+        var found: [YOLOPreprocessing: [ObjectDetection]] = [:]
+        for goldenCase in cases {
             let mode = try XCTUnwrap(YOLOPreprocessing(rawValue: goldenCase.preprocessing))
-            let image = try ImageDecoder.decode(Data(contentsOf: try DarknetAssets.photo(goldenCase.photo)))
             let (input, mapping) = try detector.input(for: image, preprocessing: mode)
-            let what = "\(goldenCase.photo) \(mode)"
-            XCTAssertLessThanOrEqual(maxSliceDifference(input, goldenCase.input), 1e-6, what)
+            let what = "\(photo) \(mode)"
+            XCTAssertLessThanOrEqual(maxSliceDifference(input, goldenCase.input), 1e-6, what, file: file, line: line)
             let outputs = try detector.network.forward(input)
+            XCTAssertEqual(outputs.count, goldenCase.outputs.count, what, file: file, line: line)
+            var sliceDifference: Float = 0
             for (output, summary) in zip(outputs, goldenCase.outputs) {
-                XCTAssertLessThanOrEqual(maxSliceDifference(output, summary), 1e-4, what)
+                sliceDifference = max(sliceDifference, maxSliceDifference(output, summary, file: file, line: line))
             }
+            XCTAssertLessThanOrEqual(sliceDifference, 1e-4, what, file: file, line: line)
             let rowDifference = maxRowDifference(outputs, goldenCase.rows)
-            print("\(what): max |Δ| over \(goldenCase.rows.count) rows = \(rowDifference)")
-            XCTAssertLessThanOrEqual(rowDifference, 1e-4, what)
-            let found = detector.detections(from: outputs, mapping: mapping, scoreThreshold: golden.score_threshold,
-                                            nmsThreshold: golden.nms_threshold)
-            assertDetectionsMatch(found, goldenCase.detections, what: what)
-            print("\(what): \(found.map { "\($0.label) \($0.score)" })")
+            print("\(what): max |Δ| over the slices = \(sliceDifference), over \(goldenCase.rows.count) rows = \(rowDifference)")
+            XCTAssertLessThanOrEqual(rowDifference, 1e-4, what, file: file, line: line)
+            found[mode] = detector.detections(from: outputs, mapping: mapping, scoreThreshold: golden.score_threshold,
+                                              nmsThreshold: golden.nms_threshold)
+            assertDetectionsMatch(found[mode] ?? [], goldenCase.detections, what: what, file: file, line: line)
+            print("\(what): \((found[mode] ?? []).map { "\($0.label) \($0.score)" })")
         }
+        return found
     }
 }

@@ -1,10 +1,12 @@
-// The cores the vision ops split their work over: the caller plus one spinning worker per
-// other core (see SpinningWorkers for why not Dispatch: a YOLOv3-tiny forward runs 24
-// layers in tens of milliseconds, and a sleeping Dispatch worker wakes too late to help).
+// The cores every op splits its work over (matrix products, convolutions, norms): the
+// caller plus one spinning worker per other core, one pool for the whole process so that
+// no two pools' spinning workers fight over the cores. See SpinningWorkers for why not
+// Dispatch: a YOLOv3-tiny forward runs 24 layers and an ELECTRA forward ~100 ops in tens
+// of milliseconds, and a sleeping Dispatch worker wakes too late to help.
 import Foundation
 
-enum VisionThreads {
-    static let count = max(ProcessInfo.processInfo.activeProcessorCount, 1)
+public enum ComputeThreads {
+    public static let count = max(ProcessInfo.processInfo.activeProcessorCount, 1)
 
     /// `SpinningWorkers` (an `AnyObject` because macOS before 15 lacks the atomics it uses).
     private static let workers: AnyObject? = {
