@@ -17,14 +17,15 @@ struct BPEModel: Sendable {
     let continuingPrefix: String
     let endSuffix: String
 
-    init(_ object: [String: Any], context: JSONContext) throws {
+    /// `object` is tokenizer.json's "model"; `pairs` reads its "vocab" byte for byte.
+    init(_ object: [String: Any], context: JSONContext, vocabularyPairs pairs: () throws -> [(String, Int)]) throws {
         guard (object["type"] as? String ?? "BPE") == "BPE" else { throw context.unsupported("model", object) }
         if let dropout = object["dropout"] as? Double, dropout > 0 { throw context.error("BPE dropout is not implemented") }
-        guard let vocab = object["vocab"] as? [String: Any] else { throw context.error("no \"vocab\" object") }
+        guard object["vocab"] is [String: Any] else { throw context.error("no \"vocab\" object") }
         var vocabulary: [[UInt8]: Int] = [:]
         var maxID = -1
-        for (token, value) in vocab {
-            guard let id = value as? Int, id >= 0, id < 10_000_000 else { throw context.error("vocab entry \(token) has no valid id") }
+        for (token, id) in try pairs() {
+            guard id >= 0, id < 10_000_000 else { throw context.error("vocab entry \(token) has no valid id") }
             vocabulary[Array(token.utf8)] = id
             maxID = max(maxID, id)
         }
@@ -38,7 +39,14 @@ struct BPEModel: Sendable {
         for (rank, item) in ((object["merges"] as? [Any]) ?? []).enumerated() {
             let parts: [String]
             if let text = item as? String {
-                parts = text.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                // Split at the first space scalar: splitting Characters would miss a space that
+                // a combining mark attaches to ("e ◌́" is "e" and " ◌́" as graphemes).
+                let scalars = text.unicodeScalars
+                if let space = scalars.firstIndex(of: " ") {
+                    parts = [String(scalars[..<space]), String(scalars[scalars.index(after: space)...])]
+                } else {
+                    parts = [text]
+                }
             } else if let list = item as? [String] {
                 parts = list
             } else {

@@ -61,7 +61,12 @@ public struct BPETokenizer: Sendable {
             throw TokenizerError(location: location, message: "no \"model\"")
         }
         let context = JSONContext(location: location)
-        model = try BPEModel(modelObject, context: context.at("model"))
+        // The vocab is re-read from the bytes: a Swift dictionary merges canonically equivalent
+        // tokens (a Hangul syllable and its conjoining jamo, é and e + ◌́), losing one of them.
+        model = try BPEModel(modelObject, context: context.at("model")) {
+            var scanner = VocabularyScanner(data: data, location: location)
+            return try scanner.pairs()
+        }
         normalizer = try (root["normalizer"] as? [String: Any]).map { try TextNormalizer($0, context: context.at("normalizer")) }
         preTokenizer = try (root["pre_tokenizer"] as? [String: Any]).map { try PreTokenizer($0, context: context.at("pre_tokenizer")) }
         postProcessor = try (root["post_processor"] as? [String: Any]).map { try PostProcessor($0, context: context.at("post_processor")) }

@@ -67,6 +67,18 @@ final class BPETokenizerTests: XCTestCase {
         XCTAssertEqual(SplitBehavior.contiguous.split(scalars, matches: dashes), ["a", "--", "b", "-", "c"])
     }
 
+    /// A Hangul syllable and its conjoining jamo (and é and e + ◌́) are canonically
+    /// equivalent, so a Swift dictionary would merge them; tokenizers keeps them apart.
+    func testCanonicallyEquivalentTokensKeepTheirOwnIDs() throws {
+        let json = #"{"model": {"type": "BPE", "vocab": {"\#u{AC00}": 0, "\#u{1100}": 1, "\#u{1161}": 2, "\#u{1100}\#u{1161}": 3, "\#u{E9}": 4, "e": 5, "\#u{301}": 6, "e\#u{301}": 7}, "merges": ["\#u{1100} \#u{1161}", "e \#u{301}"]}}"#
+        let tokenizer = try BPETokenizer(json: Data(json.utf8))
+        XCTAssertEqual(try tokenizer.encode("\u{AC00}").ids, [0])
+        XCTAssertEqual(try tokenizer.encode("\u{1100}\u{1161}").ids, [3])
+        XCTAssertEqual(try tokenizer.encode("\u{E9}").ids, [4])
+        XCTAssertEqual(try tokenizer.encode("e\u{301}").ids, [7])
+        XCTAssertEqual(tokenizer.token(for: 3).map { Array($0.unicodeScalars) }, ["\u{1100}", "\u{1161}"])
+    }
+
     func testBadTokenizerFilesGiveTypedErrors() {
         XCTAssertThrowsError(try BPETokenizer(json: Data("[]".utf8))) { XCTAssertTrue($0 is TokenizerError) }
         let unknownModel = #"{"model": {"type": "Unigram", "vocab": []}}"#
