@@ -15,7 +15,7 @@ public enum ComputeThreads {
     }()
 
     /// Runs `body(part)` once for every part in `0..<parts`, spread over the cores; returns when all are done.
-    static func run(parts: Int, _ body: @escaping (Int) -> Void) {
+    public static func run(parts: Int, _ body: @escaping (Int) -> Void) {
         if #available(macOS 15.0, *), let workers = workers as? SpinningWorkers {
             workers.run(parts: parts, body)
         } else {
@@ -24,7 +24,7 @@ public enum ComputeThreads {
     }
 
     /// Splits `0..<total` into about two parts per core and runs `body(range)` for each.
-    static func run(splitting total: Int, _ body: @escaping (Range<Int>) -> Void) {
+    public static func run(splitting total: Int, _ body: @escaping (Range<Int>) -> Void) {
         let parts = min(total, 2 * count)
         guard parts > 0 else { return }
         run(parts: parts) { part in body((total * part / parts)..<(total * (part + 1) / parts)) }

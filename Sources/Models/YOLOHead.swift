@@ -43,23 +43,28 @@ struct YOLOHead: Sendable {
         }
         let rows = x.shape[2], cols = x.shape[3], plane = rows * cols
         var output = [Float](repeating: 0, count: plane * anchorCount * cell)
-        x.storage.withUnsafeBufferPointer { src in
-            output.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<rows {
-                    for xx in 0..<cols {
-                        for a in 0..<anchorCount {
-                            // channel c of anchor a at (y, x) is src[(a·cell + c)·plane + y·cols + x]
-                            let base = a * cell * plane + y * cols + xx
-                            let row = ((y * cols + xx) * anchorCount + a) * cell
-                            let objectness = sigmoid(src[base + 4 * plane])
-                            dst[row] = (Float(xx) + (sigmoid(src[base]) - 0.5) * scaleXY + 0.5) / Float(cols)
-                            dst[row + 1] = (Float(y) + (sigmoid(src[base + plane]) - 0.5) * scaleXY + 0.5) / Float(rows)
-                            dst[row + 2] = expf(src[base + 2 * plane]) * anchors[a].width / Float(inputWidth)
-                            dst[row + 3] = expf(src[base + 3 * plane]) * anchors[a].height / Float(inputHeight)
-                            dst[row + 4] = objectness
-                            for c in 0..<classCount {
-                                let score = objectness * sigmoid(src[base + (5 + c) * plane])
-                                dst[row + 5 + c] = score > threshold ? score : 0
+        let anchors = self.anchors, scaleXY = self.scaleXY, threshold = self.threshold, classCount = self.classCount
+        x.storage.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { target in
+                guard let src = source.baseAddress, let dst = target.baseAddress else { return }
+                // Grid rows are independent (and each cell costs a few exps): split them over the cores.
+                ComputeThreads.run(splitting: rows) { range in
+                    for y in range {
+                        for xx in 0..<cols {
+                            for a in 0..<anchorCount {
+                                // channel c of anchor a at (y, x) is src[(a·cell + c)·plane + y·cols + x]
+                                let base = a * cell * plane + y * cols + xx
+                                let row = ((y * cols + xx) * anchorCount + a) * cell
+                                let objectness = sigmoid(src[base + 4 * plane])
+                                dst[row] = (Float(xx) + (sigmoid(src[base]) - 0.5) * scaleXY + 0.5) / Float(cols)
+                                dst[row + 1] = (Float(y) + (sigmoid(src[base + plane]) - 0.5) * scaleXY + 0.5) / Float(rows)
+                                dst[row + 2] = expf(src[base + 2 * plane]) * anchors[a].width / Float(inputWidth)
+                                dst[row + 3] = expf(src[base + 3 * plane]) * anchors[a].height / Float(inputHeight)
+                                dst[row + 4] = objectness
+                                for c in 0..<classCount {
+                                    let score = objectness * sigmoid(src[base + (5 + c) * plane])
+                                    dst[row + 5 + c] = score > threshold ? score : 0
+                                }
                             }
                         }
                     }

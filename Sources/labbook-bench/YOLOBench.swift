@@ -37,7 +37,10 @@ struct YOLOBench: ParsableCommand {
             let started = DispatchTime.now()
             _ = try detector.network.forward(input, onLayer: layers ? { layerTimes[$0, default: []].append($1) } : nil)
             ours.append(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6)
+            // Both sides' workers spin a moment after a forward: let them settle before the other side runs.
+            Thread.sleep(forTimeInterval: 0.005)
             theirs.append(try opencv.forward())
+            Thread.sleep(forTimeInterval: 0.005)
         }
         if layers { try printLayers(layerTimes, opencv: opencv.layerProfile()) }
         let ratios = zip(ours, theirs).map { $0 / $1 }
