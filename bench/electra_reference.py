@@ -12,6 +12,9 @@ Builds ElectraForSequenceClassification at the seed's configuration (KoELECTRA-s
       (json.dumps per line, joined with "\n"), re-implemented after LABS.md and the lab's
       inference_nsmc.py. Like the seed, predict_fn runs without torch.no_grad().
 Every timing uses the same thread count (--threads, default 2).
+With --serve it keeps both networks loaded and times one forward per stdin line ("onnxruntime"
+or "pytorch"), printing milliseconds: `labbook-bench electra --interleaved` alternates its own
+forwards with these, so that both sides see the same load on a shared machine.
 
 Needs: torch (pip install /opt/wheels/torch-*.whl), transformers, onnx, onnxruntime.
 The tokenizer files are the real KoELECTRA ones, copied to a temporary folder from
@@ -62,7 +65,8 @@ def build_model(seed):
     return ElectraForSequenceClassification(ElectraConfig(**SEED_CONFIG)).eval()
 
 
-def forward_benchmarks(model, args, workdir):
+def forward_sessions(model, args, workdir):
+    """The ONNX Runtime session and the inputs both sides run, and their max abs difference."""
     import numpy as np
     import onnxruntime as ort
     import torch
@@ -82,6 +86,13 @@ def forward_benchmarks(model, args, workdir):
     with torch.inference_mode():
         expected = model(input_ids=ids, attention_mask=mask).logits.numpy()
     difference = float(np.abs(session.run(None, feeds)[0] - expected).max())
+    return session, feeds, ids, mask, difference
+
+
+def forward_benchmarks(model, args, workdir):
+    import onnxruntime as ort
+    import torch
+    session, feeds, ids, mask, difference = forward_sessions(model, args, workdir)
     common = dict(seq=args.sequence_length, batch=1, threads=args.threads)
     summary("onnxruntime", timed(lambda: session.run(None, feeds), args.iterations, args.warmup),
             ort=ort.__version__, max_abs_diff_vs_torch=difference, **common)
@@ -150,6 +161,27 @@ def handler_benchmark(model, args, workdir):
                 lines=lines, threads=args.threads, no_grad=True)
 
 
+def serve(model, args, workdir):
+    """One timed forward per stdin line, for labbook-bench's interleaved comparison."""
+    import onnxruntime as ort
+    import torch
+    session, feeds, ids, mask, _ = forward_sessions(model, args, workdir)
+    runs = {"onnxruntime": lambda: session.run(None, feeds), "pytorch": lambda: model(input_ids=ids, attention_mask=mask)}
+    with torch.inference_mode():
+        for run in runs.values():
+            for _ in range(args.warmup):
+                run()
+        print(json.dumps({"onnxruntime": ort.__version__, "torch": torch.__version__}), flush=True)
+        for line in sys.stdin:
+            run = runs.get(line.strip())
+            if run is None:
+                print("unknown", flush=True)
+                continue
+            start = time.perf_counter()
+            run()
+            print((time.perf_counter() - start) * 1000, flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sequence-length", type=int, default=128)
@@ -161,11 +193,14 @@ def main():
     parser.add_argument("--vocab", default="/work/shared/seed-data/koelectra-vocab")
     parser.add_argument("--body", default=os.path.join(HERE, "nsmc-sample.jsonl"))
     parser.add_argument("--only", choices=["forward", "handler"], help="run one half only")
+    parser.add_argument("--serve", action="store_true", help="time one forward per stdin line (onnxruntime|pytorch)")
     args = parser.parse_args()
     import torch
     torch.set_num_threads(args.threads)
     model = build_model(args.seed)
     with tempfile.TemporaryDirectory(prefix="electra-reference-") as workdir:
+        if args.serve:
+            return serve(model, args, workdir)
         if args.only != "handler":
             forward_benchmarks(model, args, workdir)
         if args.only != "forward":

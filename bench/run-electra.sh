@@ -5,6 +5,8 @@
 # one after the other, so every ratio compares numbers taken minutes apart on the same
 # machine. Prints every JSON line, then the ratios per round and their median.
 # Targets (issue 4): forward at seq 128 ≤ 1.0× ONNX Runtime; handler ≥ 3× faster than the seed's.
+# Last, an interleaved round (`labbook-bench electra --interleaved`) alternates labbook's
+# forward with ONNX Runtime's and PyTorch's one by one, so that both see the same load.
 #
 #   bench/run-electra.sh                 # 3 rounds, seq 128, 2 threads
 #   ROUNDS=5 SEQ=256 bench/run-electra.sh
@@ -38,9 +40,14 @@ for round in $(seq "$ROUNDS"); do
         --handler-iterations "$HANDLER_ITERATIONS" 2>/dev/null | tagged "$round"
 done
 
+echo "--- interleaved ($(date -u +%H:%M:%S), load $(cut -d' ' -f1 /proc/loadavg))" >&2
+"$BENCH" electra --interleaved --sequence-length "$SEQ" --iterations "$ITERATIONS" 2>/dev/null | tail -1 | tee -a "$results"
+
 "$PYTHON" - "$results" "$THREADS" <<'PY'
 import json, statistics, sys
 lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+interleaved = [l for l in lines if l["bench"] == "electra-interleaved"]
+lines = [l for l in lines if l["bench"] != "electra-interleaved"]
 threads = {l["threads"] for l in lines}
 if threads != {int(sys.argv[2])}:
     print(f"warning: thread counts differ between runs: {sorted(threads)}")
@@ -58,4 +65,7 @@ for r in rounds:
 for name, (ours, theirs, speedup) in ratios.items():
     values = [median(theirs, r) / median(ours, r) if speedup else median(ours, r) / median(theirs, r) for r in rounds]
     print(f"{name}: median {statistics.median(values):.2f}x  (rounds: {', '.join(f'{v:.2f}' for v in values)})")
+for l in interleaved:
+    print(f"interleaved, {l['iterations']} rounds: labbook {l['labbook_median_ms']} ms, onnxruntime {l['onnxruntime_median_ms']} ms, "
+          f"pytorch {l['pytorch_median_ms']} ms; forward labbook/onnxruntime {l['ratio_onnxruntime']}x, labbook/pytorch {l['ratio_pytorch']}x")
 PY

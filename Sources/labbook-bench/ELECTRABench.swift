@@ -23,6 +23,9 @@ struct ELECTRABench: ParsableCommand {
     @Option(help: "Handler mode: a tokenizer folder (tokenizer.json or vocab.txt); default: a generated 35000-token Hangul vocab.")
     var vocab: String?
     @Option(help: "Handler mode: a JSON Lines request body; default: eight built-in reviews.") var body: String?
+    @Flag(help: "Alternate each forward with ONNX Runtime's and PyTorch's (bench/electra_reference.py --serve) and print the ratios.")
+    var interleaved = false
+    @Option(help: "With --interleaved: the reference script.") var reference = "bench/electra_reference.py"
 
     /// The NSMC model's config.json as the seed has it (KoELECTRA-small-v3 fine-tuned, 2 labels).
     static let seedConfig = """
@@ -50,8 +53,42 @@ struct ELECTRABench: ParsableCommand {
         var random = SplitMix64(seed: seed &+ 1)
         let ids = (0..<sequenceLength).map { _ in 5 + Int(random.next() % UInt64(config.vocabSize - 5)) }
         let mask = [Int](repeating: 1, count: sequenceLength)
+        if interleaved {
+            try runInterleaved(threads: threads) { _ = try model.logits(inputIDs: [ids], attentionMask: [mask]) }
+            return
+        }
         let times = try measure { _ = try model.logits(inputIDs: [ids], attentionMask: [mask]) }
         report(["bench": "electra", "seq": sequenceLength, "batch": 1, "threads": threads], times)
+    }
+
+    /// Ours, then ONNX Runtime's, then PyTorch's forward, over and over, with a pause between
+    /// sides for each one's workers to settle; the ratios are medians of per-round ratios.
+    private func runInterleaved(threads: Int, _ forward: () throws -> Void) throws {
+        let worker = try PythonWorker([reference, "--serve", "--sequence-length", "\(sequenceLength)", "--threads", "\(threads)",
+                                       "--seed", "\(seed)"], hint: "needs torch, transformers, onnx and onnxruntime")
+        defer { worker.stop() }
+        for _ in 0..<warmup { try forward() }
+        var ours: [Double] = [], onnx: [Double] = [], torch: [Double] = []
+        for _ in 0..<iterations {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try forward()
+            ours.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            Thread.sleep(forTimeInterval: 0.005)
+            onnx.append(try worker.milliseconds("onnxruntime"))
+            Thread.sleep(forTimeInterval: 0.005)
+            torch.append(try worker.milliseconds("pytorch"))
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+        let line: [String: Any] = [
+            "bench": "electra-interleaved", "seq": sequenceLength, "batch": 1, "threads": threads, "iterations": iterations,
+            "reference": worker.banner,
+            "labbook_median_ms": rounded(median(ours)), "onnxruntime_median_ms": rounded(median(onnx)),
+            "pytorch_median_ms": rounded(median(torch)),
+            "ratio_onnxruntime": rounded(median(zip(ours, onnx).map { $0 / $1 })),
+            "ratio_pytorch": rounded(median(zip(ours, torch).map { $0 / $1 })),
+        ]
+        if let data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]) { print(String(decoding: data, as: UTF8.self)) }
     }
 
     private func runHandler(weights: [String: Tensor], threads: Int) throws {

@@ -68,17 +68,12 @@ struct YOLOBench: ParsableCommand {
         }
     }
 
-    private func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-    }
 }
 
-/// cv2.dnn in a python3 child that runs one timed forward per line it reads.
+/// cv2.dnn in a python3 child: one timed forward per "go" line, its per-layer profile per "profile".
 private final class OpenCVWorker {
-    let version: String
-    private let process = Process()
-    private let input = Pipe(), output = Pipe()
+    private let worker: PythonWorker
+    var version: String { worker.banner }
 
     static let script = """
     import sys, time, numpy as np, cv2
@@ -103,48 +98,22 @@ private final class OpenCVWorker {
         guard let cfg = files.first(where: { $0.hasSuffix(".cfg") }), let weights = files.first(where: { $0.hasSuffix(".weights") }) else {
             throw ValidationError("\(folder.path) has no .cfg and .weights for OpenCV")
         }
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", OpenCVWorker.script, folder.appendingPathComponent(cfg).path,
-                             folder.appendingPathComponent(weights).path, "\(width)", "\(height)"]
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        guard let line = OpenCVWorker.readLine(output) else {
-            throw ValidationError("OpenCV did not start (is `pip install \"opencv-python-headless<5\"` done?)")
-        }
-        version = line
+        worker = try PythonWorker(["-c", OpenCVWorker.script, folder.appendingPathComponent(cfg).path,
+                                   folder.appendingPathComponent(weights).path, "\(width)", "\(height)"],
+                                  hint: "is `pip install \"opencv-python-headless<5\"` done?")
     }
 
     /// Milliseconds of one forward.
-    func forward() throws -> Double {
-        input.fileHandleForWriting.write(Data("go\n".utf8))
-        guard let line = OpenCVWorker.readLine(output), let milliseconds = Double(line) else { throw ValidationError("OpenCV stopped answering") }
-        return milliseconds
-    }
+    func forward() throws -> Double { try worker.milliseconds("go") }
 
     /// OpenCV's per-layer times of its last forward (getPerfProfile), in milliseconds.
     func layerProfile() throws -> [(name: String, milliseconds: Double)] {
-        input.fileHandleForWriting.write(Data("profile\n".utf8))
-        guard let line = OpenCVWorker.readLine(output) else { throw ValidationError("OpenCV stopped answering") }
-        return line.split(separator: " ").compactMap { field in
+        try worker.ask("profile").split(separator: " ").compactMap { field in
             let parts = field.split(separator: "=")
             guard parts.count == 2, let milliseconds = Double(parts[1]) else { return nil }
             return (String(parts[0]), milliseconds)
         }
     }
 
-    func stop() {
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
-    }
-
-    private static func readLine(_ output: Pipe) -> String? {
-        var bytes = Data()
-        while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
-            if byte.first == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
-            bytes.append(byte)
-        }
-    }
+    func stop() { worker.stop() }
 }
