@@ -208,14 +208,12 @@ private final class ConvolutionChunk {
             try dnnlCheck(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_relu, slope, 0), "dnnl_post_ops_append_eltwise")
             try dnnlCheck(dnnl_primitive_attr_set_post_ops(attributes, postOps), "dnnl_primitive_attr_set_post_ops")
         }
-        let engine = try DNNLRuntime.shared().engine
-        var primitiveDesc: dnnl_primitive_desc_t?
-        try dnnlCheck(dnnl_primitive_desc_create(&primitiveDesc, &opDesc, attributes, engine, nil), "dnnl_primitive_desc_create(conv)")
-        defer { dnnl_primitive_desc_destroy(primitiveDesc) }
-        var primitive: dnnl_primitive_t?
-        try dnnlCheck(dnnl_primitive_create(&primitive, primitiveDesc), "dnnl_primitive_create(conv)")
-        guard let primitive, var weightsDesc = dnnl_primitive_desc_query_md(primitiveDesc, dnnl_query_weights_md, 0)?.pointee else {
-            throw InferenceError.dnnl(call: "dnnl_primitive_create(conv)", status: -1)
+        var weightsDesc = dnnl_memory_desc_t()
+        let primitive = try DNNLRuntime.primitive(&opDesc, attributes: attributes, name: "conv") { primitiveDesc in
+            guard let chosen = dnnl_primitive_desc_query_md(primitiveDesc, dnnl_query_weights_md, 0)?.pointee else {
+                throw InferenceError.dnnl(call: "dnnl_primitive_desc_query_md(conv weights)", status: -1)
+            }
+            weightsDesc = chosen
         }
         convolution = primitive
         stream = try DNNLRuntime.stream()

@@ -14,7 +14,7 @@ import Glibc
 public final class DNNLMatmul: @unchecked Sendable {
     private static let instance = Result { try DNNLMatmul() }
 
-    /// The process-wide engine; the first use also sizes OpenMP to the cores.
+    /// The process-wide product cache; the first use also sizes OpenMP to the cores.
     public static func shared() throws -> DNNLMatmul { try instance.get() }
 
     /// A matrix inside a buffer: element (r, c) is at `r * rowStride + c * columnStride`.
@@ -77,7 +77,6 @@ public final class DNNLMatmul: @unchecked Sendable {
     /// would otherwise grow it without bound).
     public static let cacheCapacity = 512
 
-    private let engine: dnnl_engine_t
     /// One stream per part of a split product.
     private let streams: [dnnl_stream_t]
     private let lock = NSLock()
@@ -100,16 +99,7 @@ public final class DNNLMatmul: @unchecked Sendable {
         typealias SetThreads = @convention(c) (Int32) -> Void
         setThreads = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_set_num_threads").map { unsafeBitCast($0, to: SetThreads.self) }
         threadCount = DNNLMatmul.sizeOpenMPToCores()
-        var engine: dnnl_engine_t?
-        try check(dnnl_engine_create(&engine, dnnl_cpu, 0), "dnnl_engine_create")
-        guard let engine else { throw InferenceError.dnnl(call: "dnnl_engine_create", status: -1) }
-        self.engine = engine
-        streams = try (0..<max(threadCount, 1)).map { _ in
-            var stream: dnnl_stream_t?
-            try check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue), "dnnl_stream_create")
-            guard let stream else { throw InferenceError.dnnl(call: "dnnl_stream_create", status: -1) }
-            return stream
-        }
+        streams = try (0..<max(threadCount, 1)).map { _ in try DNNLRuntime.stream() }
     }
 
     /// Sets OpenMP's thread count to the cores this process may use and returns it. Looked up
@@ -240,18 +230,18 @@ public final class DNNLMatmul: @unchecked Sendable {
 
     private func run(_ task: Task, on stream: dnnl_stream_t) throws {
         guard let entry = task.entry else { return }
-        try check(dnnl_memory_set_data_handle(entry.src, UnsafeMutableRawPointer(mutating: task.src)), "set src")
-        try check(dnnl_memory_set_data_handle(entry.weights, UnsafeMutableRawPointer(mutating: task.weights)), "set weights")
-        try check(dnnl_memory_set_data_handle(entry.dst, UnsafeMutableRawPointer(task.dst)), "set dst")
+        try dnnlCheck(dnnl_memory_set_data_handle(entry.src, UnsafeMutableRawPointer(mutating: task.src)), "set src")
+        try dnnlCheck(dnnl_memory_set_data_handle(entry.weights, UnsafeMutableRawPointer(mutating: task.weights)), "set weights")
+        try dnnlCheck(dnnl_memory_set_data_handle(entry.dst, UnsafeMutableRawPointer(task.dst)), "set dst")
         var args = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: entry.src),
                     dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: entry.weights),
                     dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: entry.dst)]
         if let biasMemory = entry.bias, let bias = task.bias {
-            try check(dnnl_memory_set_data_handle(biasMemory, UnsafeMutableRawPointer(mutating: bias)), "set bias")
+            try dnnlCheck(dnnl_memory_set_data_handle(biasMemory, UnsafeMutableRawPointer(mutating: bias)), "set bias")
             args.append(dnnl_exec_arg_t(arg: DNNL_ARG_BIAS, memory: biasMemory))
         }
-        try check(dnnl_primitive_execute(entry.primitive, stream, Int32(args.count), &args), "dnnl_primitive_execute")
-        try check(dnnl_stream_wait(stream), "dnnl_stream_wait")
+        try dnnlCheck(dnnl_primitive_execute(entry.primitive, stream, Int32(args.count), &args), "dnnl_primitive_execute")
+        try dnnlCheck(dnnl_stream_wait(stream), "dnnl_stream_wait")
     }
 
     private func makeEntry(_ key: Key) throws -> Entry {
@@ -275,34 +265,32 @@ public final class DNNLMatmul: @unchecked Sendable {
         let status = key.hasBias
             ? dnnl_matmul_desc_init(&opDesc, &srcDesc, &weightsDesc, &biasDesc, &dstDesc)
             : dnnl_matmul_desc_init(&opDesc, &srcDesc, &weightsDesc, nil, &dstDesc)
-        try check(status, "dnnl_matmul_desc_init")
+        try dnnlCheck(status, "dnnl_matmul_desc_init")
         let attributes = try self.attributes(scale: key.scale, activation: key.activation)
         defer { if let attributes { dnnl_primitive_attr_destroy(attributes) } }
-        var primitiveDesc: dnnl_primitive_desc_t?
-        try check(dnnl_primitive_desc_create(&primitiveDesc, &opDesc, attributes, engine, nil), "dnnl_primitive_desc_create")
-        defer { dnnl_primitive_desc_destroy(primitiveDesc) }
-        var primitive: dnnl_primitive_t?
-        try check(dnnl_primitive_create(&primitive, primitiveDesc), "dnnl_primitive_create")
-        guard let primitive else { throw InferenceError.dnnl(call: "dnnl_primitive_create", status: -1) }
-        return Entry(primitive: primitive, src: try memory(&srcDesc), weights: try memory(&weightsDesc),
-                     bias: key.hasBias ? try memory(&biasDesc) : nil, dst: try memory(&dstDesc))
+        let primitive = try DNNLRuntime.primitive(&opDesc, attributes: attributes, name: "matmul")
+        // No buffers yet (DNNL_MEMORY_NONE): each call sets the real ones.
+        return Entry(primitive: primitive, src: try DNNLRuntime.memory(&srcDesc, allocate: false),
+                     weights: try DNNLRuntime.memory(&weightsDesc, allocate: false),
+                     bias: key.hasBias ? try DNNLRuntime.memory(&biasDesc, allocate: false) : nil,
+                     dst: try DNNLRuntime.memory(&dstDesc, allocate: false))
     }
 
     /// The output scale and activation as oneDNN attributes, or nil when there are none.
     private func attributes(scale: Float, activation: Activation) throws -> dnnl_primitive_attr_t? {
         guard scale != 1 || activation != .none else { return nil }
         var attributes: dnnl_primitive_attr_t?
-        try check(dnnl_primitive_attr_create(&attributes), "dnnl_primitive_attr_create")
+        try dnnlCheck(dnnl_primitive_attr_create(&attributes), "dnnl_primitive_attr_create")
         if scale != 1 {
             var value = scale
-            try check(dnnl_primitive_attr_set_output_scales(attributes, 1, 0, &value), "dnnl_primitive_attr_set_output_scales")
+            try dnnlCheck(dnnl_primitive_attr_set_output_scales(attributes, 1, 0, &value), "dnnl_primitive_attr_set_output_scales")
         }
         if activation == .geluErf {
             var postOps: dnnl_post_ops_t?
-            try check(dnnl_post_ops_create(&postOps), "dnnl_post_ops_create")
+            try dnnlCheck(dnnl_post_ops_create(&postOps), "dnnl_post_ops_create")
             defer { dnnl_post_ops_destroy(postOps) }
-            try check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_gelu_erf, 0, 0), "dnnl_post_ops_append_eltwise")
-            try check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "dnnl_primitive_attr_set_post_ops")
+            try dnnlCheck(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_gelu_erf, 0, 0), "dnnl_post_ops_append_eltwise")
+            try dnnlCheck(dnnl_primitive_attr_set_post_ops(attributes, postOps), "dnnl_primitive_attr_set_post_ops")
         }
         return attributes
     }
@@ -325,18 +313,6 @@ public final class DNNLMatmul: @unchecked Sendable {
                 }
             }
         }
-        try check(status, "dnnl_memory_desc_init_by_strides")
+        try dnnlCheck(status, "dnnl_memory_desc_init_by_strides")
     }
-
-    private func memory(_ desc: inout dnnl_memory_desc_t) throws -> dnnl_memory_t {
-        var memory: dnnl_memory_t?
-        // A nil handle is DNNL_MEMORY_NONE: each call sets the real buffers.
-        try check(dnnl_memory_create(&memory, &desc, engine, nil), "dnnl_memory_create")
-        guard let memory else { throw InferenceError.dnnl(call: "dnnl_memory_create", status: -1) }
-        return memory
-    }
-}
-
-private func check(_ status: dnnl_status_t, _ call: String) throws {
-    guard status == dnnl_success else { throw InferenceError.dnnl(call: call, status: Int(status.rawValue)) }
 }

@@ -1,5 +1,6 @@
-// The oneDNN engine the vision primitives run on, and the small helpers every primitive
-// needs (streams, descriptors by format tag, memory objects, reorders, execution).
+// The one oneDNN engine every primitive runs on (matrix products, convolutions, softmax),
+// and the small helpers each needs: streams, descriptors by format tag, memory objects,
+// primitives from operation descriptors, reorders, execution.
 import CDNNL
 import Foundation
 #if canImport(Glibc)
@@ -77,6 +78,57 @@ final class DNNLRuntime: @unchecked Sendable {
         try dnnlCheck(dnnl_primitive_create(&primitive, desc), "dnnl_primitive_create(reorder)")
         guard let primitive else { throw InferenceError.dnnl(call: "dnnl_primitive_create(reorder)", status: -1) }
         return primitive
+    }
+}
+
+extension DNNLRuntime {
+    /// The primitive an operation descriptor describes (`opDesc` points at one of oneDNN's
+    /// `dnnl_*_desc_t`); `inspect` may query the primitive descriptor before it is freed.
+    static func primitive(_ opDesc: UnsafeRawPointer, attributes: dnnl_primitive_attr_t? = nil, name: String,
+                          inspect: (dnnl_primitive_desc_t?) throws -> Void = { _ in }) throws -> dnnl_primitive_t {
+        var primitiveDesc: dnnl_primitive_desc_t?
+        try dnnlCheck(dnnl_primitive_desc_create(&primitiveDesc, opDesc, attributes, try shared().engine, nil), "dnnl_primitive_desc_create(\(name))")
+        defer { dnnl_primitive_desc_destroy(primitiveDesc) }
+        try inspect(primitiveDesc)
+        var primitive: dnnl_primitive_t?
+        try dnnlCheck(dnnl_primitive_create(&primitive, primitiveDesc), "dnnl_primitive_create(\(name))")
+        guard let primitive else { throw InferenceError.dnnl(call: "dnnl_primitive_create(\(name))", status: -1) }
+        return primitive
+    }
+}
+
+/// One single-threaded oneDNN matmul `dst[b] = src[b] · weights[b]` over `batch` row-major
+/// products (`batch` 1: a plain matrix product), with its own stream and memory objects, so
+/// that each core can own one; a call swaps in the three pointers.
+final class MatmulWorker {
+    private let primitive: dnnl_primitive_t, stream: dnnl_stream_t
+    private let src: dnnl_memory_t, weights: dnnl_memory_t, dst: dnnl_memory_t
+
+    init(batch: Int, rows: Int, inner: Int, columns: Int) throws {
+        let (lead, tag) = batch == 1 ? ([Int](), dnnl_ab) : ([batch], dnnl_abc)
+        var srcDesc = try DNNLRuntime.descriptor(lead + [rows, inner], tag: tag)
+        var weightsDesc = try DNNLRuntime.descriptor(lead + [inner, columns], tag: tag)
+        var dstDesc = try DNNLRuntime.descriptor(lead + [rows, columns], tag: tag)
+        var opDesc = dnnl_matmul_desc_t()
+        try dnnlCheck(dnnl_matmul_desc_init(&opDesc, &srcDesc, &weightsDesc, nil, &dstDesc), "dnnl_matmul_desc_init")
+        primitive = try DNNLRuntime.primitive(&opDesc, name: "matmul")
+        stream = try DNNLRuntime.stream()
+        src = try DNNLRuntime.memory(&srcDesc, allocate: false)
+        weights = try DNNLRuntime.memory(&weightsDesc, allocate: false)
+        dst = try DNNLRuntime.memory(&dstDesc, allocate: false)
+    }
+
+    deinit {
+        dnnl_primitive_destroy(primitive)
+        for memory in [src, weights, dst] { dnnl_memory_destroy(memory) }
+        dnnl_stream_destroy(stream)
+    }
+
+    func multiply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>) throws {
+        try dnnlCheck(dnnl_memory_set_data_handle(src, UnsafeMutableRawPointer(mutating: a)), "set src")
+        try dnnlCheck(dnnl_memory_set_data_handle(weights, UnsafeMutableRawPointer(mutating: b)), "set weights")
+        try dnnlCheck(dnnl_memory_set_data_handle(dst, c), "set dst")
+        try DNNLRuntime.execute(primitive, on: stream, [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, weights), (DNNL_ARG_DST, dst)])
     }
 }
 

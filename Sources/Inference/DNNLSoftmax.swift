@@ -50,13 +50,7 @@ final class DNNLSoftmax: @unchecked Sendable {
         var dataDesc = try DNNLRuntime.descriptor([shape.rows, shape.columns], tag: dnnl_ab)
         var opDesc = dnnl_softmax_desc_t()
         try dnnlCheck(dnnl_softmax_forward_desc_init(&opDesc, dnnl_forward_inference, &dataDesc, 1), "dnnl_softmax_forward_desc_init")
-        var primitiveDesc: dnnl_primitive_desc_t?
-        try dnnlCheck(dnnl_primitive_desc_create(&primitiveDesc, &opDesc, nil, try DNNLRuntime.shared().engine, nil),
-                      "dnnl_primitive_desc_create(softmax)")
-        defer { dnnl_primitive_desc_destroy(primitiveDesc) }
-        var primitive: dnnl_primitive_t?
-        try dnnlCheck(dnnl_primitive_create(&primitive, primitiveDesc), "dnnl_primitive_create(softmax)")
-        guard let primitive else { throw InferenceError.dnnl(call: "dnnl_primitive_create(softmax)", status: -1) }
+        let primitive = try DNNLRuntime.primitive(&opDesc, name: "softmax")
         return Entry(primitive: primitive, data: try DNNLRuntime.memory(&dataDesc, allocate: false))
     }
 }

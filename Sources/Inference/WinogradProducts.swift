@@ -10,39 +10,10 @@ import Foundation
 final class WinogradProducts {
     let positions: Int, rows: Int, inner: Int, columns: Int
     let inputs: UnsafeMutablePointer<Float>, outputs: UnsafeMutablePointer<Float>
-    private var workers: [Worker]
+    private let workers: [MatmulWorker]
     private let lock = NSLock()
     /// Held by the image whose transforms are in `inputs` and `outputs`.
     let busy = NSLock()
-
-    final class Worker {
-        let primitive: dnnl_primitive_t, stream: dnnl_stream_t
-        let src: dnnl_memory_t, weights: dnnl_memory_t, dst: dnnl_memory_t
-        init(rows: Int, inner: Int, columns: Int) throws {
-            var srcDesc = try DNNLRuntime.descriptor([rows, inner], tag: dnnl_ab)
-            var weightsDesc = try DNNLRuntime.descriptor([inner, columns], tag: dnnl_ab)
-            var dstDesc = try DNNLRuntime.descriptor([rows, columns], tag: dnnl_ab)
-            var opDesc = dnnl_matmul_desc_t()
-            try dnnlCheck(dnnl_matmul_desc_init(&opDesc, &srcDesc, &weightsDesc, nil, &dstDesc), "dnnl_matmul_desc_init")
-            var primitiveDesc: dnnl_primitive_desc_t?
-            try dnnlCheck(dnnl_primitive_desc_create(&primitiveDesc, &opDesc, nil, try DNNLRuntime.shared().engine, nil),
-                          "dnnl_primitive_desc_create(matmul)")
-            defer { dnnl_primitive_desc_destroy(primitiveDesc) }
-            var primitive: dnnl_primitive_t?
-            try dnnlCheck(dnnl_primitive_create(&primitive, primitiveDesc), "dnnl_primitive_create(matmul)")
-            guard let primitive else { throw InferenceError.dnnl(call: "dnnl_primitive_create(matmul)", status: -1) }
-            self.primitive = primitive
-            stream = try DNNLRuntime.stream()
-            src = try DNNLRuntime.memory(&srcDesc, allocate: false)
-            weights = try DNNLRuntime.memory(&weightsDesc, allocate: false)
-            dst = try DNNLRuntime.memory(&dstDesc, allocate: false)
-        }
-        deinit {
-            dnnl_primitive_destroy(primitive)
-            for memory in [src, weights, dst] { dnnl_memory_destroy(memory) }
-            dnnl_stream_destroy(stream)
-        }
-    }
 
     init(positions: Int, rows: Int, inner: Int, columns: Int) throws {
         self.positions = positions
@@ -53,7 +24,7 @@ final class WinogradProducts {
         outputs = .allocate(capacity: positions * rows * columns)
         try DNNLRuntime.shared().useOneThreadHere()
         workers = try (0..<(2 * ComputeThreads.count)).map { _ in
-            try Worker(rows: rows, inner: inner, columns: columns)
+            try MatmulWorker(batch: 1, rows: rows, inner: inner, columns: columns)
         }
     }
 
@@ -79,12 +50,8 @@ final class WinogradProducts {
                 lock.unlock()
                 guard position < positions else { break }
                 failures.run {
-                    try dnnlCheck(dnnl_memory_set_data_handle(worker.src, inputs + position * rows * inner), "set src")
-                    try dnnlCheck(dnnl_memory_set_data_handle(worker.weights, UnsafeMutableRawPointer(mutating: u + position * inner * columns)),
-                                  "set weights")
-                    try dnnlCheck(dnnl_memory_set_data_handle(worker.dst, outputs + position * rows * columns), "set dst")
-                    try DNNLRuntime.execute(worker.primitive, on: worker.stream,
-                                            [(DNNL_ARG_SRC, worker.src), (DNNL_ARG_WEIGHTS, worker.weights), (DNNL_ARG_DST, worker.dst)])
+                    try worker.multiply(inputs + position * rows * inner, u + position * inner * columns,
+                                        into: outputs + position * rows * columns)
                 }
             }
         }

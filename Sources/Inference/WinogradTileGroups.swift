@@ -4,7 +4,6 @@
 // each core takes a group of tiles at a time, sized to stay in its L2 cache, and runs the
 // input transform, one batched oneDNN matmul for all positions, and the output transform
 // on it before the next group; the transformed weights are small enough to stay cached.
-import CDNNL
 import Foundation
 
 final class WinogradTileGroups {
@@ -19,48 +18,23 @@ final class WinogradTileGroups {
 
     /// One core's batched matmul [positions, tiles, inner] · [positions, inner, columns] and its buffers.
     final class Worker {
-        let primitive: dnnl_primitive_t, stream: dnnl_stream_t
-        let src: dnnl_memory_t, weights: dnnl_memory_t, dst: dnnl_memory_t
+        let product: MatmulWorker
         let inputs: UnsafeMutablePointer<Float>, outputs: UnsafeMutablePointer<Float>
 
         init(positions: Int, tiles: Int, inner: Int, columns: Int) throws {
-            var srcDesc = try DNNLRuntime.descriptor([positions, tiles, inner], tag: dnnl_abc)
-            var weightsDesc = try DNNLRuntime.descriptor([positions, inner, columns], tag: dnnl_abc)
-            var dstDesc = try DNNLRuntime.descriptor([positions, tiles, columns], tag: dnnl_abc)
-            var opDesc = dnnl_matmul_desc_t()
-            try dnnlCheck(dnnl_matmul_desc_init(&opDesc, &srcDesc, &weightsDesc, nil, &dstDesc), "dnnl_matmul_desc_init")
-            var primitiveDesc: dnnl_primitive_desc_t?
-            try dnnlCheck(dnnl_primitive_desc_create(&primitiveDesc, &opDesc, nil, try DNNLRuntime.shared().engine, nil),
-                          "dnnl_primitive_desc_create(batched matmul)")
-            defer { dnnl_primitive_desc_destroy(primitiveDesc) }
-            var primitive: dnnl_primitive_t?
-            try dnnlCheck(dnnl_primitive_create(&primitive, primitiveDesc), "dnnl_primitive_create(batched matmul)")
-            guard let primitive else { throw InferenceError.dnnl(call: "dnnl_primitive_create(batched matmul)", status: -1) }
-            self.primitive = primitive
-            stream = try DNNLRuntime.stream()
-            src = try DNNLRuntime.memory(&srcDesc, allocate: false)
-            weights = try DNNLRuntime.memory(&weightsDesc, allocate: false)
-            dst = try DNNLRuntime.memory(&dstDesc, allocate: false)
+            product = try MatmulWorker(batch: positions, rows: tiles, inner: inner, columns: columns)
             // Zeroed once: the rows of a last, partial group keep finite leftovers, never read back.
             inputs = .allocate(capacity: positions * tiles * inner)
             inputs.initialize(repeating: 0, count: positions * tiles * inner)
             outputs = .allocate(capacity: positions * tiles * columns)
-            try dnnlCheck(dnnl_memory_set_data_handle(src, inputs), "set src")
-            try dnnlCheck(dnnl_memory_set_data_handle(dst, outputs), "set dst")
         }
 
         deinit {
-            dnnl_primitive_destroy(primitive)
-            for memory in [src, weights, dst] { dnnl_memory_destroy(memory) }
-            dnnl_stream_destroy(stream)
             inputs.deallocate()
             outputs.deallocate()
         }
 
-        func multiply(weights u: UnsafePointer<Float>) throws {
-            try dnnlCheck(dnnl_memory_set_data_handle(weights, UnsafeMutableRawPointer(mutating: u)), "set weights")
-            try DNNLRuntime.execute(primitive, on: stream, [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, weights), (DNNL_ARG_DST, dst)])
-        }
+        func multiply(weights u: UnsafePointer<Float>) throws { try product.multiply(inputs, u, into: outputs) }
     }
 
     /// Whether grouping pays for a layer: its transformed weights stay cached from group to group.
