@@ -108,6 +108,32 @@ final class RunTests: XCTestCase {
                       outcome.runs[0].records[0].failure ?? "")
     }
 
+    /// Inside a repeat too: the failing iteration still runs its `always` steps, then the
+    /// repeat fails with the first error and runs no further iteration.
+    func testANestedFailureStillRunsTheIterationsAlwaysSteps() async throws {
+        let outcome = try await run(try book("""
+        id: nested
+        title: Nested
+        steps:
+          - {kind: s3.create_bucket, id: bucket, Bucket: nested-bucket}
+          - kind: repeat
+            id: loop
+            times: 3
+            steps:
+              - {kind: read-file, id: missing, path: nope.txt}
+              - {kind: s3.put_object, id: skipped, Bucket: nested-bucket, Key: "skipped-${index}", Body: x}
+              - {kind: s3.put_object, id: cleanup, Bucket: nested-bucket, Key: "cleanup-${index}", Body: x, always: true}
+          - kind: s3.list_objects_v2
+            id: list
+            always: true
+            Bucket: nested-bucket
+            expect: [{path: $.KeyCount, equals: 1}, {path: "$.Contents[0].Key", equals: cleanup-0}]
+        """))
+        XCTAssertEqual(outcome.runs[0].records.map(\.status), [.passed, .failed, .passed])
+        let failure = outcome.runs[0].records[1].failure ?? ""
+        XCTAssertTrue(failure.contains("step 'missing' (iteration 0)"), failure)
+    }
+
     func testEnglishHandoutAndLongOutputsAreCutAndSaved() async throws {
         let outcome = try await run(try book("""
         id: long

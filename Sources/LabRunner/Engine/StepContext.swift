@@ -111,15 +111,19 @@ public final class StepContext: @unchecked Sendable {
         inner.item = item
         inner.index = index
         var outputs = LabObject()
-        for spec in steps {
+        // As at the top level, a failure skips the rest of the iteration but its `always` steps.
+        var firstFailure: LabError?
+        for spec in steps where firstFailure == nil || spec.always {
             let record = await session.execute(spec, scope: inner, nested: true)
             lock.withLock { nestedBlocks += record.blocks }
-            if let failure = record.failure { throw LabError(spec.location, "step '\(spec.id)' (iteration \(index)): \(failure)") }
-            if let output = record.output {
+            if let failure = record.failure {
+                firstFailure = firstFailure ?? LabError(spec.location, "step '\(spec.id)' (iteration \(index)): \(failure)")
+            } else if let output = record.output {
                 inner.outputs[spec.id] = output
                 outputs[spec.id] = output
             }
         }
+        if let firstFailure { throw firstFailure }
         return outputs
     }
 }
