@@ -144,19 +144,19 @@ final class StepParser {
     private func checkReferences(in node: BookNode) throws -> Set<String> {
         var steps = Set<String>()
         for pair in node.pairs ?? [] where !["steps", "text", "title"].contains(pair.key) {  // prose is not interpolated
-            for reference in try TemplateScanner.references(in: pair.value) {
+            for (reference, location) in try TemplateScanner.references(in: pair.value) {
                 switch reference.root {
                 case let .param(name) where !parameterNames.contains(name):
-                    throw LabError.unknown("parameter", name, at: pair.value.location, known: parameterNames)
+                    throw LabError.unknown("parameter", name, at: location, known: parameterNames)
                 case let .step(name) where !visible.contains(name):
                     let known = declaredIDs.contains(name)
                         ? " (it is defined later or inside a repeat; a step can only use earlier steps' outputs)" : ""
-                    if !known.isEmpty { throw LabError(pair.value.location, "step '\(name)' is not available here\(known)") }
-                    throw LabError.unknown("step id", name, at: pair.value.location, known: visible)
+                    if !known.isEmpty { throw LabError(location, "step '\(name)' is not available here\(known)") }
+                    throw LabError.unknown("step id", name, at: location, known: visible)
                 case let .step(name): steps.insert(name)
                 case .item, .index:
                     if repeatDepth == 0 {
-                        throw LabError(pair.value.location, "\(reference) is only defined inside a 'repeat' step")
+                        throw LabError(location, "\(reference) is only defined inside a 'repeat' step")
                     }
                 default: break
                 }

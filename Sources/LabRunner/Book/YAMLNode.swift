@@ -12,6 +12,8 @@ public struct BookNode: Sendable {
 
     public var location: SourceLocation
     public var content: Content
+    /// For a scalar: the source line it starts on, to locate a `${...}` inside it.
+    var sourceLine: Substring?
 
     public var typeName: String {
         switch content {
@@ -59,7 +61,8 @@ enum YAMLReader {
         guard let node else {
             throw LabError(.synthetic(file).at(line: 1, column: 1), "the file is empty; a lab book is a YAML mapping")
         }
-        return try convert(node, file: file, depth: 0)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        return try convert(node, file: file, lines: lines, depth: 0)
     }
 
     /// Yams reports where the mapping starts; point at the second use of the key instead.
@@ -90,14 +93,15 @@ enum YAMLReader {
         }
     }
 
-    private static func convert(_ node: Node, file: String, depth: Int) throws -> BookNode {
+    private static func convert(_ node: Node, file: String, lines: [Substring], depth: Int) throws -> BookNode {
         let location = node.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? .synthetic(file)
         guard depth < 64 else { throw LabError(location, "nesting deeper than 64 levels") }
         switch node {
         case let .scalar(scalar):
-            return BookNode(location: location, content: .scalar(scalarValue(node, scalar)))
+            let line = node.mark.flatMap { $0.line >= 1 && $0.line <= lines.count ? lines[$0.line - 1] : nil }
+            return BookNode(location: location, content: .scalar(scalarValue(node, scalar)), sourceLine: line)
         case let .sequence(sequence):
-            return BookNode(location: location, content: .list(try sequence.map { try convert($0, file: file, depth: depth + 1) }))
+            return BookNode(location: location, content: .list(try sequence.map { try convert($0, file: file, lines: lines, depth: depth + 1) }))
         case let .mapping(mapping):
             var pairs: [(key: String, keyLocation: SourceLocation, value: BookNode)] = []
             for (keyNode, valueNode) in mapping {
@@ -105,7 +109,7 @@ enum YAMLReader {
                 guard case let .scalar(keyScalar) = keyNode else { throw LabError(keyLocation, "mapping keys must be plain strings") }
                 let key = keyScalar.string
                 if pairs.contains(where: { $0.key == key }) { throw LabError(keyLocation, "duplicate key '\(key)'") }
-                pairs.append((key, keyLocation, try convert(valueNode, file: file, depth: depth + 1)))
+                pairs.append((key, keyLocation, try convert(valueNode, file: file, lines: lines, depth: depth + 1)))
             }
             return BookNode(location: location, content: .mapping(pairs))
         case .alias:

@@ -158,17 +158,39 @@ enum TemplateScanner {
         }
     }
 
-    /// All references in a node, each parsed (a malformed one is a located error).
-    static func references(in node: BookNode) throws -> [Reference] {
+    /// All references in a node, each parsed (a malformed one is a located error), with
+    /// where each is written: its `${` when the scalar's source line shows it, else the scalar.
+    static func references(in node: BookNode) throws -> [(reference: Reference, location: SourceLocation)] {
         switch node.content {
         case let .scalar(v):
             guard let s = v.string, s.contains("${") else { return [] }
-            do { return try TemplateString(parsing: s).references } catch let error as PathError {
+            let references: [Reference]
+            do { references = try TemplateString(parsing: s).references } catch let error as PathError {
                 throw LabError(node.location, "bad reference: \(error)")
+            }
+            var searchFrom = max(node.location.column - 1, 0)
+            return references.map { reference in
+                guard let line = node.sourceLine, let column = column(of: reference, in: line, from: searchFrom) else {
+                    return (reference, node.location)
+                }
+                searchFrom = column
+                return (reference, node.location.at(line: node.location.line, column: column + 1))
             }
         case let .list(items): return try items.flatMap(references(in:))
         case let .mapping(pairs): return try pairs.flatMap { try references(in: $0.value) }
         }
+    }
+
+    /// The 0-based column of `${<reference>` in `line` at or after `start`, counted in
+    /// characters as libyaml counts columns; nil when the line does not show it (the
+    /// scalar continues on later lines, or escapes changed its text).
+    private static func column(of reference: Reference, in line: Substring, from start: Int) -> Int? {
+        let characters = Array(line), target = Array("${" + reference.text)
+        guard start < characters.count, target.count <= characters.count else { return nil }
+        for column in start...(characters.count - target.count) where characters[column..<(column + target.count)].elementsEqual(target) {
+            return column
+        }
+        return nil
     }
 
     static func check(_ node: BookNode) throws { _ = try references(in: node) }
