@@ -29,28 +29,44 @@ public func cachedAttention(query: UnsafePointer<Float>, keys: UnsafePointer<Flo
         throw InferenceError.shapeMismatch(op: "cachedAttention mask", expected: "\(length) entries", found: "\(keyMask.count)")
     }
     let width = heads * headSize
-    let scores = UnsafeMutablePointer<Float>.allocate(capacity: length)
-    defer { scores.deallocate() }
-    for b in 0..<rows {
-        let keyBase = keys + b * layout.beamStride, valueBase = values + b * layout.beamStride
-        for h in 0..<heads {
+    // One (row, head) pair is one independent attention; enough of them go to all cores.
+    let pairs = rows * heads, work = pairs * length * headSize
+    let attend = { (range: Range<Int>) in
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: length)
+        defer { scores.deallocate() }
+        for pair in range {
+            let b = pair / heads, h = pair % heads
+            let keyBase = keys + b * layout.beamStride + h * headSize, valueBase = values + b * layout.beamStride + h * headSize
             let q = query + b * width + h * headSize
             for j in 0..<length {
-                let k = keyBase + j * layout.rowStride + h * headSize
-                var dot: Float = 0
-                for i in 0..<headSize { dot += q[i] * k[i] }
+                let dot = dotProduct(q, keyBase + j * layout.rowStride, count: headSize)
                 scores[j] = (keyMask?[j] ?? 1) != 0 ? dot * scale : -Float.greatestFiniteMagnitude
             }
             softmax(scores, count: length)
             let out = context + b * width + h * headSize
             for i in 0..<headSize { out[i] = 0 }
             for j in 0..<length {
-                let v = valueBase + j * layout.rowStride + h * headSize
+                let v = valueBase + j * layout.rowStride
                 let p = scores[j]
                 for i in 0..<headSize { out[i] += p * v[i] }
             }
         }
     }
+    if work < 1 << 16 { attend(0..<pairs) } else { ComputeThreads.run(splitting: pairs, attend) }
+}
+
+/// `Σ a[i]·b[i]` in 8 lanes, then the lanes and the tail.
+@inline(__always)
+private func dotProduct(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+    let vectors = count / 8
+    var lanes = SIMD8<Float>()
+    let (x, y) = (UnsafeRawPointer(a), UnsafeRawPointer(b))
+    for v in 0..<vectors {
+        lanes += x.loadUnaligned(fromByteOffset: v * 32, as: SIMD8<Float>.self) * y.loadUnaligned(fromByteOffset: v * 32, as: SIMD8<Float>.self)
+    }
+    var sum = lanes.sum()
+    for i in (vectors * 8)..<count { sum += a[i] * b[i] }
+    return sum
 }
 
 /// `log_softmax` over each row of `[rows, width]` values, in place (max-shifted, as PyTorch).
