@@ -5,13 +5,34 @@
 
 /// Where one beam's cached rows live: beam `b`'s row `j` starts at `b * beamStride + j * rowStride`.
 /// A `beamStride` of 0 shares one set of rows between all beams (cross-attention over one
-/// encoder output).
-public struct CacheLayout: Sendable, Equatable {
+/// encoder output). With `slots`, row `j` of beam `b` is instead cache row
+/// `slots[b * slotsPerBeam + j]` (at that times `rowStride`): a beam search then reorders
+/// its beams by copying these indices rather than the cached keys and values.
+public struct CacheLayout {
     public var beamStride: Int
     public var rowStride: Int
+    public var slots: UnsafePointer<Int32>?
+    public var slotsPerBeam: Int
+
     public init(beamStride: Int, rowStride: Int) {
         self.beamStride = beamStride
         self.rowStride = rowStride
+        slots = nil
+        slotsPerBeam = 0
+    }
+
+    public init(slots: UnsafePointer<Int32>, slotsPerBeam: Int, rowStride: Int) {
+        self.slots = slots
+        self.slotsPerBeam = slotsPerBeam
+        self.rowStride = rowStride
+        beamStride = 0
+    }
+
+    /// The offset of beam `beam`'s row `row`.
+    @inline(__always)
+    func offset(beam: Int, row: Int) -> Int {
+        if let slots { return Int(slots[beam * slotsPerBeam + row]) * rowStride }
+        return beam * beamStride + row * rowStride
     }
 }
 
@@ -36,17 +57,17 @@ public func cachedAttention(query: UnsafePointer<Float>, keys: UnsafePointer<Flo
         defer { scores.deallocate() }
         for pair in range {
             let b = pair / heads, h = pair % heads
-            let keyBase = keys + b * layout.beamStride + h * headSize, valueBase = values + b * layout.beamStride + h * headSize
+            let keyBase = keys + h * headSize, valueBase = values + h * headSize
             let q = query + b * width + h * headSize
             for j in 0..<length {
-                let dot = dotProduct(q, keyBase + j * layout.rowStride, count: headSize)
+                let dot = dotProduct(q, keyBase + layout.offset(beam: b, row: j), count: headSize)
                 scores[j] = (keyMask?[j] ?? 1) != 0 ? dot * scale : -Float.greatestFiniteMagnitude
             }
             softmax(scores, count: length)
             let out = context + b * width + h * headSize
             for i in 0..<headSize { out[i] = 0 }
             for j in 0..<length {
-                let v = valueBase + j * layout.rowStride
+                let v = valueBase + layout.offset(beam: b, row: j)
                 let p = scores[j]
                 for i in 0..<headSize { out[i] += p * v[i] }
             }

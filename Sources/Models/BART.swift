@@ -110,6 +110,8 @@ public struct BARTDecoderSession: IncrementalDecoder {
     let rows: Int, capacity: Int, sourceLength: Int
     let sourceMask: [Int]?
     var caches: [BARTLayerCache]
+    /// Which cache row holds each row's position: `slots[row · capacity + position]`.
+    var slots: [Int32]
     public private(set) var step = 0
 
     init(model: BARTForConditionalGeneration, encoderOutput: Tensor, sourceMask: [Int]?, rows: Int, capacity: Int) throws {
@@ -128,6 +130,7 @@ public struct BARTDecoderSession: IncrementalDecoder {
             throw BARTError(message: "the source mask has \(sourceMask.count) entries for \(sourceLength) encoder positions")
         }
         self.sourceMask = sourceMask
+        slots = [Int32](repeating: 0, count: rows * capacity)
         caches = try model.decoderLayers.map { layer in
             let cross = layer.crossAttention
             return BARTLayerCache(keys: [Float](repeating: 0, count: rows * capacity * d), values: [Float](repeating: 0, count: rows * capacity * d),
@@ -141,8 +144,10 @@ public struct BARTDecoderSession: IncrementalDecoder {
         guard step < capacity else { throw BARTError(message: "decoder cache is full at \(capacity) positions") }
         var hidden = try model.embed(tokens, table: model.decoderEmbedding, positions: model.decoderPositions, start: step, samePosition: true)
         try model.decoderEmbeddingNorm(&hidden)
+        // This step's keys and values go to fresh cache rows, one per row.
+        for row in 0..<rows { slots[row * capacity + step] = Int32(step * rows + row) }
         for (index, layer) in model.decoderLayers.enumerated() {
-            try layer.step(&hidden, rows: rows, step: step, capacity: capacity, cache: &caches[index],
+            try layer.step(&hidden, rows: rows, step: step, capacity: capacity, slots: slots, cache: &caches[index],
                            sourceLength: sourceLength, sourceMask: sourceMask, preNorm: model.config.normalizeBefore)
         }
         if let norm = model.decoderFinalNorm { try norm(&hidden) }
@@ -155,17 +160,10 @@ public struct BARTDecoderSession: IncrementalDecoder {
             throw BARTError(message: "reorder needs \(rows) row indices in 0..<\(rows), got \(sources)")
         }
         if sources == Array(0..<rows) { return }
-        let block = capacity * model.config.dModel, used = step * model.config.dModel
-        // Gather the used part of each source row first (rows may swap), then write it back in place.
-        func gather(_ cache: inout [Float]) {
-            let sourcesData = sources.map { Array(cache[($0 * block)..<($0 * block + used)]) }
-            for (row, data) in sourcesData.enumerated() where sources[row] != row {
-                cache.replaceSubrange((row * block)..<(row * block + used), with: data)
-            }
-        }
-        for index in caches.indices {
-            gather(&caches[index].keys)
-            gather(&caches[index].values)
+        // A row takes over its source's history: its cache row indices, not the keys and values.
+        let previous = slots
+        for (row, source) in sources.enumerated() where source != row {
+            for position in 0..<step { slots[row * capacity + position] = previous[source * capacity + position] }
         }
     }
 }

@@ -109,8 +109,11 @@ struct BARTDecoderLayer: Sendable {
         feedForward = try BARTFeedForward(vb, width: config.dModel, inner: config.decoderFFN, activation: config.activation)
     }
 
-    /// One step for `rows` rows at position `step` (the cache holds `capacity` positions per row).
-    func step(_ hidden: inout Tensor, rows: Int, step: Int, capacity: Int, cache: inout BARTLayerCache,
+    /// One step for `rows` rows at position `step`. The cache holds `capacity · rows` key and
+    /// value rows: position `t` of row `r` is written to cache row `t · rows + r`, and
+    /// `slots[r · capacity + j]` says which cache row holds row `r`'s position `j` (see
+    /// `BARTDecoderSession.reorder`).
+    func step(_ hidden: inout Tensor, rows: Int, step: Int, capacity: Int, slots: [Int32], cache: inout BARTLayerCache,
               sourceLength: Int, sourceMask: [Int]?, preNorm: Bool) throws {
         let width = hidden.lastDimension
         var x = hidden
@@ -118,15 +121,16 @@ struct BARTDecoderLayer: Sendable {
         let q = try linear(x, weight: selfAttention.query.weight, bias: selfAttention.query.bias)
         let k = try linear(x, weight: selfAttention.key.weight, bias: selfAttention.key.bias)
         let v = try linear(x, weight: selfAttention.value.weight, bias: selfAttention.value.bias)
-        for r in 0..<rows {
-            let offset = (r * capacity + step) * width
-            cache.keys.replaceSubrange(offset..<(offset + width), with: k.storage[(r * width)..<((r + 1) * width)])
-            cache.values.replaceSubrange(offset..<(offset + width), with: v.storage[(r * width)..<((r + 1) * width)])
-        }
+        let offset = step * rows * width
+        cache.keys.replaceSubrange(offset..<(offset + rows * width), with: k.storage)
+        cache.values.replaceSubrange(offset..<(offset + rows * width), with: v.storage)
         var context = Tensor(zeros: [rows, width])
-        let layout = CacheLayout(beamStride: capacity * width, rowStride: width)
-        try attend(selfAttention, q, keys: cache.keys, values: cache.values, layout: layout, rows: rows, length: step + 1, mask: nil,
-                   into: &context)
+        try slots.withUnsafeBufferPointer { table in
+            guard let base = table.baseAddress else { return }
+            let layout = CacheLayout(slots: base, slotsPerBeam: capacity, rowStride: width)
+            try attend(selfAttention, q, keys: cache.keys, values: cache.values, layout: layout, rows: rows, length: step + 1, mask: nil,
+                       into: &context)
+        }
         try selfAttention.output(context, into: &x)
         try add(&x, hidden)
         if !preNorm { try selfNorm(&x) }
