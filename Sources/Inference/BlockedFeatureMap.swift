@@ -12,12 +12,22 @@ public struct BlockedFeatureMap: @unchecked Sendable {
     public let channels: Int, height: Int, width: Int
     let buffer: FeatureBuffer
 
+    /// Floats one map may hold: 8 GB. A network file can ask for more (a wide layer at a
+    /// large input size), which must be an error rather than a failed allocation.
+    public static let maximumFloats = 1 << 31
+
     /// An uninitialized map from `pool`: the caller writes every float, padding lanes included.
-    init(channels: Int, height: Int, width: Int, pool: FeatureMapPool) {
+    init(channels: Int, height: Int, width: Int, pool: FeatureMapPool) throws {
+        guard channels >= 0, height >= 0, width >= 0,
+              let floats = Tensor.elementCount([channels / 8 + (channels % 8 == 0 ? 0 : 1), height, width, 8]),
+              floats <= Self.maximumFloats else {
+            throw InferenceError.shapeMismatch(op: "feature map", expected: "at most \(Self.maximumFloats) floats",
+                                               found: "\(channels) channels × \(height) × \(width)")
+        }
         self.channels = channels
         self.height = height
         self.width = width
-        buffer = pool.buffer(floats: (channels + 7) / 8 * height * width * 8)
+        buffer = pool.buffer(floats: floats)
     }
 
     /// `tensor` is [1, channels, height, width] (NCHW, one image).
@@ -25,7 +35,7 @@ public struct BlockedFeatureMap: @unchecked Sendable {
         guard tensor.rank == 4, tensor.shape[0] == 1 else {
             throw InferenceError.shapeMismatch(op: "BlockedFeatureMap", expected: "[1, c, h, w]", found: "\(tensor.shape)")
         }
-        self.init(channels: tensor.shape[1], height: tensor.shape[2], width: tensor.shape[3], pool: pool)
+        try self.init(channels: tensor.shape[1], height: tensor.shape[2], width: tensor.shape[3], pool: pool)
         let plane = height * width, channels = self.channels, blocked = pointer
         tensor.storage.withUnsafeBufferPointer { source in
             for block in 0..<blocks {

@@ -69,7 +69,7 @@ public final class Convolution2D: @unchecked Sendable {
         if let winograd, let variant = winograd.variant(height: x.height, width: x.width) {
             return try winograd(x, variant: variant, pool: pool)
         }
-        let output = BlockedFeatureMap(channels: outChannels, height: height, width: width, pool: pool)
+        let output = try BlockedFeatureMap(channels: outChannels, height: height, width: width, pool: pool)
         try plan(height: x.height, width: x.width, blockedSource: true).execute(src: x.pointer, dst: output.pointer)
         return output
     }
@@ -80,7 +80,7 @@ public final class Convolution2D: @unchecked Sendable {
             throw InferenceError.shapeMismatch(op: "conv2d input", expected: "[1, \(inChannels), h, w]", found: "\(x.shape)")
         }
         let (height, width) = try outputSize(channels: x.shape[1], height: x.shape[2], width: x.shape[3])
-        let output = BlockedFeatureMap(channels: outChannels, height: height, width: width, pool: pool)
+        let output = try BlockedFeatureMap(channels: outChannels, height: height, width: width, pool: pool)
         try x.storage.withUnsafeBufferPointer { source in
             guard let base = source.baseAddress else { return }
             try plan(height: x.shape[2], width: x.shape[3], blockedSource: false).execute(src: base, dst: output.pointer)

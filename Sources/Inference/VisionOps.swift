@@ -37,7 +37,7 @@ public func maxPool2D(_ x: BlockedFeatureMap, size: Int, stride: Int, padding: I
                                            found: "\(x.channels)×\(x.height)×\(x.width), size \(size), stride \(stride), padding \(padding)")
     }
     let offset = -(padding / 2), (height, width) = (x.height, x.width)
-    let output = BlockedFeatureMap(channels: x.channels, height: (height + padding - size) / stride + 1,
+    let output = try BlockedFeatureMap(channels: x.channels, height: (height + padding - size) / stride + 1,
                                    width: (width + padding - size) / stride + 1, pool: pool)
     let (outHeight, outWidth) = (output.height, output.width)
     let source = UnsafeRawPointer(x.pointer), target = UnsafeMutableRawPointer(output.pointer)
@@ -70,7 +70,7 @@ public func upsampleNearest(_ x: BlockedFeatureMap, stride: Int, pool: FeatureMa
     guard stride > 0, !outHeight.overflow, !outWidth.overflow else {
         throw InferenceError.shapeMismatch(op: "upsampleNearest", expected: "stride > 0", found: "stride \(stride)")
     }
-    let output = BlockedFeatureMap(channels: x.channels, height: outHeight.partialValue, width: outWidth.partialValue, pool: pool)
+    let output = try BlockedFeatureMap(channels: x.channels, height: outHeight.partialValue, width: outWidth.partialValue, pool: pool)
     let (height, width) = (x.height, x.width), rowsOut = output.height, columnsOut = output.width
     let source = UnsafeRawPointer(x.pointer), target = UnsafeMutableRawPointer(output.pointer)
     ComputeThreads.run(splitting: x.blocks * rowsOut) { rows in
@@ -95,7 +95,7 @@ public func concatChannels(_ inputs: [BlockedFeatureMap], pool: FeatureMapPool =
         throw InferenceError.shapeMismatch(op: "concatChannels", expected: "c×\(first.height)×\(first.width)",
                                            found: "\(input.channels)×\(input.height)×\(input.width)")
     }
-    let output = BlockedFeatureMap(channels: inputs.reduce(0) { $0 + $1.channels }, height: first.height, width: first.width, pool: pool)
+    let output = try BlockedFeatureMap(channels: inputs.reduce(0) { $0 + $1.channels }, height: first.height, width: first.width, pool: pool)
     if inputs.dropLast().allSatisfy({ $0.channels % 8 == 0 }) {
         // Whole blocks: each input is one contiguous run of the output.
         var offset = 0
@@ -125,7 +125,7 @@ public func adding(_ a: BlockedFeatureMap, _ b: BlockedFeatureMap, pool: Feature
         throw InferenceError.shapeMismatch(op: "shortcut", expected: "\(a.channels)×\(a.height)×\(a.width)",
                                            found: "\(b.channels)×\(b.height)×\(b.width)")
     }
-    let output = BlockedFeatureMap(channels: a.channels, height: a.height, width: a.width, pool: pool)
+    let output = try BlockedFeatureMap(channels: a.channels, height: a.height, width: a.width, pool: pool)
     let (x, y, sum) = (UnsafeRawPointer(a.pointer), UnsafeRawPointer(b.pointer), UnsafeMutableRawPointer(output.pointer))
     ComputeThreads.run(splitting: a.floatCount / 8) { vectors in
         for v in vectors {

@@ -55,7 +55,7 @@ final class WinogradConvolution: @unchecked Sendable {
         let inner = x.blocks * 8, columns = (outChannels + 7) / 8 * 8
         let slope: Float? = if case let .leaky(s) = activation { s } else { nil }
         let u = transformedWeights(variant)
-        let output = BlockedFeatureMap(channels: outChannels, height: x.height, width: x.width, pool: pool)
+        let output = try BlockedFeatureMap(channels: outChannels, height: x.height, width: x.width, pool: pool)
         let schedule = Schedule(variant: variant, tiles: tiles)
         if WinogradTileGroups.suits(variant, inner: inner, columns: columns) {
             let groups = try cached(&groups, schedule) { try WinogradTileGroups(variant, tiles: tiles, inner: inner, columns: columns) }

@@ -56,7 +56,7 @@ final class VisionOpsTests: XCTestCase {
         XCTAssertNil(convolution.winogradVariant(height: 24, width: 20))
         let pool = FeatureMapPool(retainedBytes: 1 << 20)
         do {
-            let dirty = BlockedFeatureMap(channels: 37, height: 24, width: 20, pool: pool)
+            let dirty = try BlockedFeatureMap(channels: 37, height: 24, width: 20, pool: pool)
             dirty.pointer.update(repeating: .nan, count: dirty.floatCount)
         }
         let y = try convolution(BlockedFeatureMap(x), pool: pool)
@@ -137,14 +137,14 @@ final class VisionOpsTests: XCTestCase {
         XCTAssertThrowsError(try BlockedFeatureMap(try tensor([2, 1, 2, 2], seed: 0)))
     }
 
-    func testPoolRecyclesBuffersUpToItsLimit() {
+    func testPoolRecyclesBuffersAndHugeMapsAreErrors() throws {
         let pool = FeatureMapPool(retainedBytes: 8 * 4 * 4)
         var first: UnsafeMutablePointer<Float>?
-        do { first = BlockedFeatureMap(channels: 8, height: 2, width: 2, pool: pool).pointer }
-        XCTAssertEqual(BlockedFeatureMap(channels: 3, height: 2, width: 2, pool: pool).pointer, first, "same size: reused")
-        let unretained = FeatureMapPool(retainedBytes: 0)
-        do { _ = BlockedFeatureMap(channels: 8, height: 2, width: 2, pool: unretained) }
-        XCTAssertEqual(BlockedFeatureMap(channels: 8, height: 2, width: 2, pool: unretained).floatCount, 32)
+        do { first = try BlockedFeatureMap(channels: 8, height: 2, width: 2, pool: pool).pointer }
+        XCTAssertEqual(try BlockedFeatureMap(channels: 3, height: 2, width: 2, pool: pool).pointer, first, "same size: reused")
+        // 1024 channels at darknet's largest input (8192²): 256 GB, refused before allocating.
+        XCTAssertThrowsError(try BlockedFeatureMap(channels: 1024, height: 8192, width: 8192, pool: pool))
+        XCTAssertThrowsError(try BlockedFeatureMap(channels: Int.max, height: 2, width: 2, pool: pool))
     }
 
     /// darknet's size 2 stride 1 keeps the size: windows [i, i+1], the last one clipped.
