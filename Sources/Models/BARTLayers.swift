@@ -1,14 +1,31 @@
-// BART's layers by transformers' names (modeling_bart.py): attention with q/k/v/out
-// projections, encoder layers, and decoder layers with self-attention over a KV cache and
-// cross-attention over the encoder output. Post-LayerNorm as BART, pre-LayerNorm as mBART.
+// BART's layers by transformers' names (modeling_bart.py): self-attention (q/k/v stacked
+// into one product) and cross-attention, encoder layers, and decoder layers with
+// self-attention over a KV cache and cross-attention over the encoder output.
+// Post-LayerNorm as BART (fused with the residual add), pre-LayerNorm as mBART.
 import Foundation
 import Formats
 import Inference
 
-struct BARTAttention: Sendable {
+/// Self-attention: q, k and v stacked into one product over the layer's input.
+struct BARTSelfAttention: Sendable {
+    var queryKeyValue: LinearLayer, output: LinearLayer
+    var heads: Int
+    var headSize: Int { output.weight.shape[0] / heads }
+
+    init(_ vb: WeightLoader, width: Int, heads: Int) throws {
+        queryKeyValue = try LinearLayer(stacking: ["q_proj", "k_proj", "v_proj"].map {
+            try LinearLayer(vb.pp($0), inputs: width, outputs: width)
+        })
+        output = try LinearLayer(vb.pp("out_proj"), inputs: width, outputs: width)
+        self.heads = heads
+    }
+}
+
+/// Cross-attention: the query from the decoder, keys and values projected once from the encoder output.
+struct BARTCrossAttention: Sendable {
     var query: LinearLayer, key: LinearLayer, value: LinearLayer, output: LinearLayer
     var heads: Int
-    var headSize: Int { query.weight.shape[0] / heads }
+    var headSize: Int { output.weight.shape[0] / heads }
 
     init(_ vb: WeightLoader, width: Int, heads: Int) throws {
         query = try LinearLayer(vb.pp("q_proj"), inputs: width, outputs: width)
@@ -40,6 +57,11 @@ func activate(_ x: inout Tensor, _ name: String) {
     }
 }
 
+/// `x += residual`, then, for post-LayerNorm models (BART), `x = norm(x)`, in one pass.
+func addResidual(_ x: inout Tensor, _ residual: Tensor, norm: LayerNormLayer?) throws {
+    if let norm { try norm(&x, adding: residual) } else { try add(&x, residual) }
+}
+
 struct BARTFeedForward: Sendable {
     var fc1: LinearLayer, fc2: LinearLayer, norm: LayerNormLayer
     var activation: String
@@ -55,20 +77,23 @@ struct BARTFeedForward: Sendable {
         var x = hidden
         if preNorm { try norm(&x) }
         var inner = Tensor(zeros: [0])
-        try fc1(x, into: &inner)
-        activate(&inner, activation)
+        if activation == "gelu" {
+            try fc1(x, activation: .geluErf, into: &inner) // oneDNN applies the exact GELU as it stores
+        } else {
+            try fc1(x, into: &inner)
+            activate(&inner, activation)
+        }
         try fc2(inner, into: &x)
-        try add(&x, hidden)
-        if !preNorm { try norm(&x) }
+        try addResidual(&x, hidden, norm: preNorm ? nil : norm)
         hidden = x
     }
 }
 
 struct BARTEncoderLayer: Sendable {
-    var attention: BARTAttention, attentionNorm: LayerNormLayer, feedForward: BARTFeedForward
+    var attention: BARTSelfAttention, attentionNorm: LayerNormLayer, feedForward: BARTFeedForward
 
     init(_ vb: WeightLoader, config: BARTConfig) throws {
-        attention = try BARTAttention(vb.pp("self_attn"), width: config.dModel, heads: config.encoderHeads)
+        attention = try BARTSelfAttention(vb.pp("self_attn"), width: config.dModel, heads: config.encoderHeads)
         attentionNorm = try LayerNormLayer(vb.pp("self_attn_layer_norm"), width: config.dModel, eps: 1e-5)
         feedForward = try BARTFeedForward(vb, width: config.dModel, inner: config.encoderFFN, activation: config.activation)
     }
@@ -77,13 +102,12 @@ struct BARTEncoderLayer: Sendable {
     func forward(_ hidden: inout Tensor, sequence: Int, mask: [Int], preNorm: Bool) throws {
         var x = hidden
         if preNorm { try attentionNorm(&x) }
-        let q = try linear(x, weight: attention.query.weight, bias: attention.query.bias)
-        let k = try linear(x, weight: attention.key.weight, bias: attention.key.bias)
-        let v = try linear(x, weight: attention.value.weight, bias: attention.value.bias)
-        let context = try Inference.attention(query: q, key: k, value: v, batch: 1, sequence: sequence, heads: attention.heads, keyMask: mask)
+        var qkv = Tensor(zeros: [0]), context = Tensor(zeros: [0]), scores = Tensor(zeros: [0])
+        try attention.queryKeyValue(x, into: &qkv)
+        try Inference.attention(packedQKV: qkv, batch: 1, sequence: sequence, heads: attention.heads, keyMask: mask,
+                                into: &context, scores: &scores)
         try attention.output(context, into: &x)
-        try add(&x, hidden)
-        if !preNorm { try attentionNorm(&x) }
+        try addResidual(&x, hidden, norm: preNorm ? nil : attentionNorm)
         try feedForward.forward(&x, preNorm: preNorm)
         hidden = x
     }
@@ -97,14 +121,14 @@ struct BARTLayerCache {
 }
 
 struct BARTDecoderLayer: Sendable {
-    var selfAttention: BARTAttention, selfNorm: LayerNormLayer
-    var crossAttention: BARTAttention, crossNorm: LayerNormLayer
+    var selfAttention: BARTSelfAttention, selfNorm: LayerNormLayer
+    var crossAttention: BARTCrossAttention, crossNorm: LayerNormLayer
     var feedForward: BARTFeedForward
 
     init(_ vb: WeightLoader, config: BARTConfig) throws {
-        selfAttention = try BARTAttention(vb.pp("self_attn"), width: config.dModel, heads: config.decoderHeads)
+        selfAttention = try BARTSelfAttention(vb.pp("self_attn"), width: config.dModel, heads: config.decoderHeads)
         selfNorm = try LayerNormLayer(vb.pp("self_attn_layer_norm"), width: config.dModel, eps: 1e-5)
-        crossAttention = try BARTAttention(vb.pp("encoder_attn"), width: config.dModel, heads: config.decoderHeads)
+        crossAttention = try BARTCrossAttention(vb.pp("encoder_attn"), width: config.dModel, heads: config.decoderHeads)
         crossNorm = try LayerNormLayer(vb.pp("encoder_attn_layer_norm"), width: config.dModel, eps: 1e-5)
         feedForward = try BARTFeedForward(vb, width: config.dModel, inner: config.decoderFFN, activation: config.activation)
     }
@@ -118,45 +142,49 @@ struct BARTDecoderLayer: Sendable {
         let width = hidden.lastDimension
         var x = hidden
         if preNorm { try selfNorm(&x) }
-        let q = try linear(x, weight: selfAttention.query.weight, bias: selfAttention.query.bias)
-        let k = try linear(x, weight: selfAttention.key.weight, bias: selfAttention.key.bias)
-        let v = try linear(x, weight: selfAttention.value.weight, bias: selfAttention.value.bias)
+        var qkv = Tensor(zeros: [0])
+        try selfAttention.queryKeyValue(x, into: &qkv)
+        // Row r of qkv is [q | k | v]: the query stays, the key and value go to the cache.
+        var queries: [Float] = []
+        queries.reserveCapacity(rows * width)
         let offset = step * rows * width
-        cache.keys.replaceSubrange(offset..<(offset + rows * width), with: k.storage)
-        cache.values.replaceSubrange(offset..<(offset + rows * width), with: v.storage)
+        for r in 0..<rows {
+            let row = r * 3 * width, target = offset + r * width
+            queries.append(contentsOf: qkv.storage[row..<(row + width)])
+            cache.keys.replaceSubrange(target..<(target + width), with: qkv.storage[(row + width)..<(row + 2 * width)])
+            cache.values.replaceSubrange(target..<(target + width), with: qkv.storage[(row + 2 * width)..<(row + 3 * width)])
+        }
+        let q = try Tensor(shape: [rows, width], storage: queries)
         var context = Tensor(zeros: [rows, width])
         try slots.withUnsafeBufferPointer { table in
             guard let base = table.baseAddress else { return }
             let layout = CacheLayout(slots: base, slotsPerBeam: capacity, rowStride: width)
-            try attend(selfAttention, q, keys: cache.keys, values: cache.values, layout: layout, rows: rows, length: step + 1, mask: nil,
+            try attend(heads: selfAttention.heads, headSize: selfAttention.headSize, q, keys: cache.keys, values: cache.values, layout: layout, rows: rows, length: step + 1, mask: nil,
                        into: &context)
         }
         try selfAttention.output(context, into: &x)
-        try add(&x, hidden)
-        if !preNorm { try selfNorm(&x) }
+        try addResidual(&x, hidden, norm: preNorm ? nil : selfNorm)
 
         var y = x
         if preNorm { try crossNorm(&y) }
         let crossQuery = try linear(y, weight: crossAttention.query.weight, bias: crossAttention.query.bias)
-        try attend(crossAttention, crossQuery, keys: cache.crossKeys.storage, values: cache.crossValues.storage,
+        try attend(heads: crossAttention.heads, headSize: crossAttention.headSize, crossQuery, keys: cache.crossKeys.storage, values: cache.crossValues.storage,
                    layout: CacheLayout(beamStride: 0, rowStride: width), rows: rows, length: sourceLength, mask: sourceMask, into: &context)
         try crossAttention.output(context, into: &y)
-        try add(&y, x)
-        if !preNorm { try crossNorm(&y) }
+        try addResidual(&y, x, norm: preNorm ? nil : crossNorm)
         try feedForward.forward(&y, preNorm: preNorm)
         hidden = y
     }
 
-    private func attend(_ attention: BARTAttention, _ query: Tensor, keys: [Float], values: [Float], layout: CacheLayout,
+    private func attend(heads: Int, headSize: Int, _ query: Tensor, keys: [Float], values: [Float], layout: CacheLayout,
                         rows: Int, length: Int, mask: [Int]?, into context: inout Tensor) throws {
-        let headSize = attention.headSize
         try query.storage.withUnsafeBufferPointer { q in
             try keys.withUnsafeBufferPointer { k in
                 try values.withUnsafeBufferPointer { v in
                     try context.withUnsafeMutableElements { out in
                         guard let q0 = q.baseAddress, let k0 = k.baseAddress, let v0 = v.baseAddress, let o0 = out.baseAddress else { return }
                         try cachedAttention(query: q0, keys: k0, values: v0, layout: layout, rows: rows, length: length,
-                                            heads: attention.heads, headSize: headSize, scale: 1 / Float(headSize).squareRoot(),
+                                            heads: heads, headSize: headSize, scale: 1 / Float(headSize).squareRoot(),
                                             keyMask: mask, context: o0)
                     }
                 }
