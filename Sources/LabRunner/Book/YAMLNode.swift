@@ -98,7 +98,9 @@ enum YAMLReader {
         guard depth < 64 else { throw LabError(location, "nesting deeper than 64 levels") }
         switch node {
         case let .scalar(scalar):
-            let line = node.mark.flatMap { $0.line >= 1 && $0.line <= lines.count ? lines[$0.line - 1] : nil }
+            // A block scalar (| or >) starts on the next line: its mark is the indicator's.
+            let inline = scalar.style != .literal && scalar.style != .folded
+            let line = node.mark.flatMap { inline && $0.line >= 1 && $0.line <= lines.count ? lines[$0.line - 1] : nil }
             return BookNode(location: location, content: .scalar(scalarValue(node, scalar)), sourceLine: line)
         case let .sequence(sequence):
             return BookNode(location: location, content: .list(try sequence.map { try convert($0, file: file, lines: lines, depth: depth + 1) }))

@@ -182,12 +182,12 @@ enum TemplateScanner {
     }
 
     /// The 0-based column of `${<reference>` in `line` at or after `start`, counted in
-    /// characters as libyaml counts columns; nil when the line does not show it (the
+    /// Unicode scalars as libyaml counts columns; nil when the line does not show it (the
     /// scalar continues on later lines, or escapes changed its text).
     private static func column(of reference: Reference, in line: Substring, from start: Int) -> Int? {
-        let characters = Array(line), target = Array("${" + reference.text)
-        guard start < characters.count, target.count <= characters.count else { return nil }
-        for column in start...(characters.count - target.count) where characters[column..<(column + target.count)].elementsEqual(target) {
+        let scalars = Array(line.unicodeScalars), target = Array(("${" + reference.text).unicodeScalars)
+        guard start >= 0, target.count <= scalars.count, start <= scalars.count - target.count else { return nil }
+        for column in start...(scalars.count - target.count) where scalars[column..<(column + target.count)].elementsEqual(target) {
             return column
         }
         return nil
