@@ -32,8 +32,10 @@ public func foldBatchNorm(weights: inout Tensor, shift: Tensor, scale: Tensor, m
 public func maxPool2D(_ x: BlockedFeatureMap, size: Int, stride: Int, padding: Int? = nil,
                       pool: FeatureMapPool = .unretained) throws -> BlockedFeatureMap {
     let padding = padding ?? size - 1
-    guard size > 0, stride > 0, (0...(1 << 16)).contains(padding), x.height + padding >= size, x.width + padding >= size else {
-        throw InferenceError.shapeMismatch(op: "maxPool2D", expected: "size > 0, stride > 0, padding 0...65536, h and w ≥ size − padding",
+    // Windows start padding/2 before the map: more padding than (size − 1)·2 leaves a window outside it.
+    guard (1...1024).contains(size), stride > 0, padding >= 0, padding <= 2 * size - 2,
+          x.height + padding >= size, x.width + padding >= size else {
+        throw InferenceError.shapeMismatch(op: "maxPool2D", expected: "size 1...1024, stride > 0, 0 ≤ padding < 2·size − 1, h and w ≥ size − padding",
                                            found: "\(x.channels)×\(x.height)×\(x.width), size \(size), stride \(stride), padding \(padding)")
     }
     let offset = -(padding / 2), (height, width) = (x.height, x.width)

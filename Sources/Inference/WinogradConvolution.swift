@@ -58,11 +58,11 @@ final class WinogradConvolution: @unchecked Sendable {
         let output = try BlockedFeatureMap(channels: outChannels, height: x.height, width: x.width, pool: pool)
         let schedule = Schedule(variant: variant, tiles: tiles)
         if WinogradTileGroups.suits(variant, inner: inner, columns: columns) {
-            let groups = try cached(&groups, schedule) { try WinogradTileGroups(variant, tiles: tiles, inner: inner, columns: columns) }
+            let groups = try cached(\.groups, schedule) { try WinogradTileGroups(variant, tiles: tiles, inner: inner, columns: columns) }
             groups.busy.lock(); defer { groups.busy.unlock() }
             try groups.run(x, into: output, weights: u, bias: paddedBias, slope: slope)
         } else {
-            let gemm = try cached(&products, schedule) {
+            let gemm = try cached(\.products, schedule) {
                 try WinogradProducts(positions: variant.positions, rows: tiles, inner: inner, columns: columns)
             }
             gemm.busy.lock(); defer { gemm.busy.unlock() }
@@ -98,11 +98,13 @@ final class WinogradConvolution: @unchecked Sendable {
         }
     }
 
-    private func cached<T>(_ cache: inout [Schedule: T], _ key: Schedule, make: () throws -> T) throws -> T {
+    /// The cache entry for `key`, made on first use; the whole lookup is under `lock`.
+    private func cached<T>(_ cache: ReferenceWritableKeyPath<WinogradConvolution, [Schedule: T]>, _ key: Schedule,
+                           make: () throws -> T) throws -> T {
         lock.lock(); defer { lock.unlock() }
-        if let found = cache[key] { return found }
+        if let found = self[keyPath: cache][key] { return found }
         let made = try make()
-        cache[key] = made
+        self[keyPath: cache][key] = made
         return made
     }
 

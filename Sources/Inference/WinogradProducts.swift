@@ -16,6 +16,12 @@ final class WinogradProducts {
     let busy = NSLock()
 
     init(positions: Int, rows: Int, inner: Int, columns: Int) throws {
+        // The transformed tiles are 2.25× (F(4×4)) to 4× (F(2×2)) the input map: the same limit applies.
+        for (name, count) in [("inputs", Tensor.elementCount([positions, rows, inner])), ("products", Tensor.elementCount([positions, rows, columns]))]
+        where (count ?? .max) > BlockedFeatureMap.maximumFloats {
+            throw InferenceError.shapeMismatch(op: "Winograd \(name)", expected: "at most \(BlockedFeatureMap.maximumFloats) floats",
+                                               found: "\(positions) × \(rows) tiles × \(name == "inputs" ? inner : columns) channels")
+        }
         self.positions = positions
         self.rows = rows
         self.inner = inner

@@ -119,7 +119,8 @@ public struct BARTDecoderSession: IncrementalDecoder {
         guard encoderOutput.rank == 2, encoderOutput.lastDimension == d, encoderOutput.shape[0] > 0 else {
             throw BARTError(message: "encoder output must be [sequence, \(d)], found \(encoderOutput.shape)")
         }
-        guard rows > 0, capacity > 0, capacity <= model.config.maxPositionEmbeddings else {
+        // Cache rows are numbered in Int32 slots (see `slots`).
+        guard rows > 0, capacity > 0, capacity <= model.config.maxPositionEmbeddings, rows <= Int(Int32.max) / capacity else {
             throw BARTError(message: "a decoder of \(rows) rows and \(capacity) positions does not fit max_position_embeddings \(model.config.maxPositionEmbeddings)")
         }
         self.model = model

@@ -212,7 +212,8 @@ struct VocabularyScanner {
            bytes[position + 1] == UInt8(ascii: "u") {
             position += 2
             let low = try hex4()
-            value = 0x10000 + ((value - 0xD800) << 10) + (low &- 0xDC00)
+            guard (0xDC00..<0xE000).contains(low) else { throw fail("a high surrogate \\u\(String(value, radix: 16)) without its low half") }
+            value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
         }
         guard let scalar = Unicode.Scalar(value) else { return Array("\u{FFFD}".utf8) }
         return Array(String(scalar).utf8)

@@ -14,9 +14,13 @@ extension YOLOv3 {
         case "maxpool", "max":
             let size = try section.int("size", default: 1)
             let stride = try section.int("stride", default: 1)
+            guard (1...1024).contains(size), (1...1024).contains(stride) else {
+                throw CheckpointError(.malformed, section.location, "[maxpool] size and stride must be 1...1024")
+            }
             let padding = try section.int("padding", default: size - 1)
-            guard size > 0, stride > 0, padding >= 0 else {
-                throw CheckpointError(.malformed, section.location, "[maxpool] size and stride must be positive")
+            // Windows start padding/2 before the map; with more padding than that, one would hold no cell.
+            guard padding >= 0, padding <= 2 * size - 2 else {
+                throw CheckpointError(.malformed, section.location, "[maxpool] padding \(padding) leaves windows of size \(size) outside the map")
             }
             return (.maxpool(size: size, stride: stride, padding: padding), inputChannels)
         case "upsample":

@@ -172,6 +172,8 @@ final class VisionOpsTests: XCTestCase {
                            [0, 2, 8, 10].map { max(plane[$0], plane[$0 + 1], plane[$0 + 4], plane[$0 + 5]) })
         }
         XCTAssertThrowsError(try maxPool2D(try BlockedFeatureMap(x), size: 2, stride: 2, padding: 1 << 40))
+        XCTAssertThrowsError(try maxPool2D(try BlockedFeatureMap(x), size: 1, stride: 1, padding: 4), "a window would hold no cell")
+        XCTAssertThrowsError(try maxPool2D(try BlockedFeatureMap(x), size: 2, stride: 1, padding: Int.max))
     }
 
     func testUpsampleNearest() throws {

@@ -124,4 +124,13 @@ final class TokenizerJSONPipelineTests: XCTestCase {
         let normalized = #"[{"id":7,"content":"<x>","special":false,"normalized":true}]"#
         XCTAssertThrowsError(try WordPieceTokenizer(tokenizerJSON: json(normalizer: "null", added: normalized)))
     }
+
+    /// The byte-level vocab reader pairs surrogates itself: a high half followed by anything
+    /// but a low half is an error, not an arithmetic trap.
+    func testVocabularyScannerRejectsAnUnpairedSurrogate() throws {
+        var scanner = VocabularyScanner(data: Data(#"{"vocab": {"\ud800\u0041": 0}}"#.utf8), location: "t.json")
+        XCTAssertThrowsError(try scanner.pairs()) { XCTAssertTrue("\($0)".contains("surrogate"), "\($0)") }
+        var paired = VocabularyScanner(data: Data(#"{"vocab": {"\ud83d\ude00": 7}}"#.utf8), location: "t.json")
+        XCTAssertEqual(try paired.pairs().map(\.0), ["😀"])
+    }
 }

@@ -49,6 +49,11 @@ final class YOLOLoadingTests: XCTestCase {
             (cfg.replacingOccurrences(of: "layers = -1, 6", with: "layers = -1, 40"), "refers to layer 40"),
             (cfg.replacingOccurrences(of: "mask = 6,7,8", with: "mask = 6,7,9"), "mask 9"),
             (cfg.replacingOccurrences(of: "activation=leaky", with: "activation=mish"), "activation=mish"),
+            // Windows start padding/2 before the map: this much padding leaves one outside it.
+            (cfg.replacingOccurrences(of: "[maxpool]\nsize=2\nstride=2\n", with: "[maxpool]\nsize=1\nstride=1\npadding=4\n"),
+             "padding 4 leaves windows of size 1 outside the map"),
+            (cfg.replacingOccurrences(of: "[maxpool]\nsize=2\nstride=2\n", with: "[maxpool]\nsize=-9223372036854775808\n"),
+             "size and stride must be 1...1024"),
         ]
         for (text, message) in cases {
             XCTAssertThrowsError(try YOLOv3(config: try DarknetConfig(text: text, file: "bad.cfg"),
