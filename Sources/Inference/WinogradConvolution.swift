@@ -66,18 +66,25 @@ final class WinogradConvolution: @unchecked Sendable {
                 try WinogradProducts(positions: variant.positions, rows: tiles, inner: inner, columns: columns)
             }
             gemm.busy.lock(); defer { gemm.busy.unlock() }
-            try wholeImage(x, into: output, variant: variant, gemm: gemm, weights: u, slope: slope)
+            try wholeImage(x, into: output, variant: variant, gemm: gemm, weights: u, slope: slope, pool: pool)
         }
         return output
     }
 
     /// All tiles' input transforms, then the products, then all output transforms.
     private func wholeImage(_ x: BlockedFeatureMap, into output: BlockedFeatureMap, variant: WinogradVariant,
-                            gemm: WinogradProducts, weights u: UnsafePointer<Float>, slope: Float?) throws {
+                            gemm: WinogradProducts, weights u: UnsafePointer<Float>, slope: Float?, pool: FeatureMapPool) throws {
         let (height, width, size) = (x.height, x.width, variant.tile)
         let tilesX = (width + size - 1) / size, tiles = gemm.rows, inBlocks = x.blocks, outBlocks = output.blocks
+        // The transformed tiles are 2.25× (F(4×4)) to 4× (F(2×2)) the input map; the maps' limit applies.
+        guard let vCount = Tensor.elementCount([gemm.positions, tiles, gemm.inner]), vCount <= BlockedFeatureMap.maximumFloats,
+              let mCount = Tensor.elementCount([gemm.positions, tiles, gemm.columns]), mCount <= BlockedFeatureMap.maximumFloats else {
+            throw InferenceError.shapeMismatch(op: "Winograd tiles", expected: "at most \(BlockedFeatureMap.maximumFloats) floats",
+                                               found: "\(gemm.positions) × \(tiles) tiles × \(max(gemm.inner, gemm.columns)) channels")
+        }
+        let transformedInputs = pool.buffer(floats: vCount), products = pool.buffer(floats: mCount)
         // V: [ξ][tile][in], by (block, tile) pairs over the cores.
-        let source = UnsafeRawPointer(x.pointer), v = UnsafeMutableRawPointer(gemm.inputs)
+        let source = UnsafeRawPointer(x.pointer), v = UnsafeMutableRawPointer(transformedInputs.pointer)
         ComputeThreads.run(splitting: inBlocks * tiles) { pairs in
             for pair in pairs {
                 let block = pair / tiles, tile = pair % tiles
@@ -86,8 +93,8 @@ final class WinogradConvolution: @unchecked Sendable {
                                        into: v + (tile * inBlocks + block) * 32, positionStride: tiles * inBlocks * 32)
             }
         }
-        try gemm.multiplyAll(weights: u)
-        let m = UnsafeRawPointer(gemm.outputs), target = UnsafeMutableRawPointer(output.pointer), bias = paddedBias
+        try gemm.multiplyAll(transformedInputs.pointer, weights: u, into: products.pointer)
+        let m = UnsafeRawPointer(products.pointer), target = UnsafeMutableRawPointer(output.pointer), bias = paddedBias
         ComputeThreads.run(splitting: outBlocks * tiles) { pairs in
             for pair in pairs {
                 let block = pair / tiles, tile = pair % tiles
@@ -96,6 +103,8 @@ final class WinogradConvolution: @unchecked Sendable {
                                         y0: (tile / tilesX) * size, x0: (tile % tilesX) * size, height: height, width: width)
             }
         }
+        // The buffers go back to the pool only now, after the last pass that reads them.
+        withExtendedLifetime((transformedInputs, products)) {}
     }
 
     /// The cache entry for `key`, made on first use; the whole lookup is under `lock`.
