@@ -1,6 +1,7 @@
 // Loading darknet networks: mismatched or malformed files fail with the layer named.
 import Foundation
 import Formats
+import Inference
 import XCTest
 @testable import Models
 
@@ -61,6 +62,26 @@ final class YOLOLoadingTests: XCTestCase {
                 XCTAssertTrue("\(error)".contains(message), "expected '\(message)' in: \(error)")
             }
         }
+    }
+
+    /// Any input size either runs or is a typed error (a route joining maps of different
+    /// sizes, a map too small for a window): never a trap. Every size with sides divisible
+    /// by the network's stride (16 here) runs.
+    func testEveryInputSizeRunsOrThrows() throws {
+        let (cfg, weights) = try miniFiles()
+        let network = try YOLOv3(config: try DarknetConfig(text: cfg, file: "yolo-mini.cfg"),
+                                 weights: try DarknetWeights(data: weights, location: "yolo-mini.weights"))
+        for (height, width) in [(1, 1), (2, 3), (7, 5), (16, 16), (17, 33), (32, 48), (64, 64), (1, 64), (96, 16)] {
+            let input = try Tensor(shape: [1, 3, height, width], storage: (0..<(3 * height * width)).map { Float($0 % 11) / 11 })
+            do {
+                let outputs = try network.forward(input)
+                XCTAssertEqual(outputs.count, 3, "\(height)×\(width)")
+                XCTAssertTrue(outputs.allSatisfy { $0.storage.allSatisfy(\.isFinite) }, "\(height)×\(width)")
+            } catch let error as InferenceError {
+                XCTAssertTrue(height % 16 != 0 || width % 16 != 0, "\(height)×\(width): \(error)")
+            }
+        }
+        XCTAssertThrowsError(try network.forward(try Tensor(shape: [1, 4, 8, 8], storage: [Float](repeating: 0, count: 256))))
     }
 
     func testNonMaximumSuppressionFollowsOpenCV() {
