@@ -1,4 +1,5 @@
 // The convolutional-network ops against direct reference loops written out here.
+import Foundation
 import XCTest
 @testable import Inference
 
@@ -96,6 +97,25 @@ final class VisionOpsTests: XCTestCase {
             let input = try BlockedFeatureMap(x)
             let difference = maxDifference(try winograd(input).tensor().storage, try direct(input).tensor().storage)
             XCTAssertLessThanOrEqual(difference, 1e-3, "\(variant)")
+        }
+    }
+
+    /// One layer called from several threads at once (both Winograd schedules and the
+    /// direct one): each call gets the result a lone call gets.
+    func testConcurrentCallsOnOneLayerAgree() throws {
+        for (channels, size, winograd) in [(16, 24, true), (128, 23, true), (16, 24, false)] {
+            let w = try Tensor(shape: [channels, channels, 3, 3], storage: try tensor([channels, channels, 3, 3], seed: 2).storage.map { $0 / 8 })
+            let layer = try Convolution2D(weights: w, bias: try tensor([channels], seed: 1), stride: 1, padding: 1,
+                                          activation: .leaky(slope: 0.1), allowWinograd: winograd)
+            let inputs = try (0..<3).map { try BlockedFeatureMap(try tensor([1, channels, size, size], seed: $0)) }
+            let expected = try inputs.map { try layer($0).tensor() }
+            let lock = NSLock()
+            var results = [Tensor?](repeating: nil, count: 9)
+            DispatchQueue.concurrentPerform(iterations: 9) { i in
+                let result = try? layer(inputs[i % 3]).tensor()
+                lock.lock(); results[i] = result; lock.unlock()
+            }
+            for i in 0..<9 { XCTAssertEqual(results[i], expected[i % 3], "\(channels) channels, winograd \(winograd), call \(i)") }
         }
     }
 

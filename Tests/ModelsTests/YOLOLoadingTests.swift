@@ -84,6 +84,22 @@ final class YOLOLoadingTests: XCTestCase {
         XCTAssertThrowsError(try network.forward(try Tensor(shape: [1, 4, 8, 8], storage: [Float](repeating: 0, count: 256))))
     }
 
+    /// A Lambda or endpoint may run one network from several threads at once: each layer's
+    /// primitives and Winograd buffers serve one image at a time, and pooled maps are never
+    /// shared, so every concurrent forward equals the sequential one.
+    func testConcurrentForwardsEqualTheSequentialOne() throws {
+        let (cfg, weights) = try miniFiles()
+        let network = try YOLOv3(config: try DarknetConfig(text: cfg, file: "yolo-mini.cfg"),
+                                 weights: try DarknetWeights(data: weights, location: "yolo-mini.weights"))
+        let inputs = try (0..<4).map { seed in
+            try Tensor(shape: [1, 3, 64, 64], storage: (0..<(3 * 64 * 64)).map { Float(($0 * 7919 + seed * 104_729) % 1000) / 1000 })
+        }
+        let expected = try inputs.map { try network.forward($0) }
+        let results = ConcurrentResults(count: 8)
+        DispatchQueue.concurrentPerform(iterations: 8) { i in results.store(i, Result { try network.forward(inputs[i % 4]) }) }
+        for i in 0..<8 { XCTAssertEqual(try results.value(i).get(), expected[i % 4], "run \(i)") }
+    }
+
     func testNonMaximumSuppressionFollowsOpenCV() {
         // Equal scores keep input order; a box overlapping a kept one by IoU > 0.3 is dropped.
         let boxes = [(x: 0, y: 0, width: 10, height: 10), (x: 1, y: 1, width: 10, height: 10),
@@ -91,5 +107,17 @@ final class YOLOLoadingTests: XCTestCase {
         XCTAssertEqual(nonMaximumSuppression(boxes: boxes, scores: [0.6, 0.9, 0.6, 0.2], scoreThreshold: 0.5, nmsThreshold: 0.3), [1, 2])
         XCTAssertEqual(intersectionOverUnion(boxes[0], boxes[0]), 1)
         XCTAssertEqual(intersectionOverUnion(boxes[0], boxes[2]), 0)
+    }
+}
+
+/// Results written from concurrent iterations.
+private final class ConcurrentResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<[Tensor], Error>?]
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+    func store(_ index: Int, _ result: Result<[Tensor], Error>) { lock.lock(); results[index] = result; lock.unlock() }
+    func value(_ index: Int) -> Result<[Tensor], Error> {
+        lock.lock(); defer { lock.unlock() }
+        return results[index] ?? .failure(InferenceError.indexOutOfRange(op: "results", index: index, bound: results.count))
     }
 }
