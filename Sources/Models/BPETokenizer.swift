@@ -65,7 +65,7 @@ public struct BPETokenizer: Sendable {
         // tokens (a Hangul syllable and its conjoining jamo, é and e + ◌́), losing one of them.
         model = try BPEModel(modelObject, context: context.at("model")) {
             var scanner = VocabularyScanner(data: data, location: location)
-            return try scanner.pairs()
+            return try scanner.pairs(matching: modelObject["vocab"] as? [String: Any] ?? [:])
         }
         normalizer = try (root["normalizer"] as? [String: Any]).map { try TextNormalizer($0, context: context.at("normalizer")) }
         preTokenizer = try (root["pre_tokenizer"] as? [String: Any]).map { try PreTokenizer($0, context: context.at("pre_tokenizer")) }

@@ -24,7 +24,7 @@ extension WordPieceTokenizer {
         }
         // Re-read the vocab from the bytes: a Swift dictionary would merge canonically equivalent tokens.
         var scanner = VocabularyScanner(data: data, location: location)
-        let pairs = try scanner.pairs()
+        let pairs = try scanner.pairs(matching: model["vocab"] as? [String: Any] ?? [:])
         var tokens = [String?](repeating: nil, count: pairs.count)
         for (token, id) in pairs {
             guard id >= 0, id < tokens.count, tokens[id] == nil else {
@@ -114,6 +114,19 @@ struct VocabularyScanner {
 
     private func fail(_ message: String) -> TokenizerError {
         TokenizerError(location: location, message: "\(message) at byte \(position)")
+    }
+
+    /// The pairs of the first `"vocab": {...}` object, checked against `parsed` (the model's
+    /// vocab as JSONSerialization read it): every scanned token must be in it, so another
+    /// object named "vocab" earlier in the file is an error rather than a wrong vocabulary.
+    mutating func pairs(matching parsed: [String: Any]) throws -> [(String, Int)] {
+        let scanned = try pairs()
+        // The parsed dictionary merged canonically equivalent tokens, so it may be smaller, never larger.
+        guard parsed.count <= scanned.count,
+              scanned.allSatisfy({ token, id in (parsed[token] as? Int).map { _ in true } ?? false }) else {
+            throw TokenizerError(location: location, message: "could not read model.vocab byte for byte (is there another \"vocab\" object before it?)")
+        }
+        return scanned
     }
 
     mutating func pairs() throws -> [(String, Int)] {

@@ -79,6 +79,15 @@ final class BPETokenizerTests: XCTestCase {
         XCTAssertEqual(tokenizer.token(for: 3).map { Array($0.unicodeScalars) }, ["\u{1100}", "\u{1161}"])
     }
 
+    /// The byte-level vocab reader takes the first "vocab" object in the file; one that is
+    /// not the model's is caught, not used.
+    func testAnEarlierVocabObjectIsNotTakenForTheModels() {
+        let json = #"{"normalizer": {"type": "NFC", "vocab": {"x": 0}}, "model": {"type": "BPE", "vocab": {"a": 0, "b": 1}, "merges": []}}"#
+        XCTAssertThrowsError(try BPETokenizer(json: Data(json.utf8))) { error in
+            XCTAssertTrue("\(error)".contains("model.vocab"), "\(error)")
+        }
+    }
+
     func testBadTokenizerFilesGiveTypedErrors() {
         XCTAssertThrowsError(try BPETokenizer(json: Data("[]".utf8))) { XCTAssertTrue($0 is TokenizerError) }
         let unknownModel = #"{"model": {"type": "Unigram", "vocab": []}}"#
