@@ -1,16 +1,7 @@
 // `sns.delete_topic`: DeleteTopic.
 import Cloud
-import Foundation
 
-struct DeleteTopicStep: LabStep {
-    static let kind = "sns.delete_topic"
-    static let summary = "DeleteTopic."
-    let topic: Arg<String>
-
-    init(arguments: inout StepArguments) throws { topic = try arguments.required("TopicArn") }
-
-    func run(in context: StepContext) async throws -> LabValue {
-        try context.cloud.sns.deleteTopic(topicArn: try context.resolve(topic))
-        return Shape.object([("Deleted", .bool(true))])
-    }
+enum TopicResource: DeletableResource {
+    static let kind = "sns.delete_topic", operation = "DeleteTopic", noun = "topic", member = "TopicArn"
+    static func delete(_ name: String, in cloud: CloudEnvironment) throws { try cloud.sns.deleteTopic(topicArn: name) }
 }
