@@ -30,3 +30,30 @@ public enum ComputeThreads {
         run(parts: parts) { part in body((total * part / parts)..<(total * (part + 1) / parts)) }
     }
 }
+
+/// The first error thrown on any part, rethrown on the caller.
+final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var error: Error?
+    func run(_ body: () throws -> Void) {
+        do { try body() } catch {
+            lock.lock(); if self.error == nil { self.error = error }; lock.unlock()
+        }
+    }
+    func check() throws {
+        lock.lock(); defer { lock.unlock() }
+        if let error { throw error }
+    }
+}
+
+/// Hands out the numbers `0..<count` to the parts as they come free, each once.
+final class WorkCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    func claim(below count: Int) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard next < count else { return nil }
+        next += 1
+        return next - 1
+    }
+}

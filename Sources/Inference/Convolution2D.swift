@@ -151,21 +151,6 @@ private final class ConvolutionPlan {
     }
 }
 
-/// The first error thrown on any worker, rethrown on the caller.
-final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var error: Error?
-    func run(_ body: () throws -> Void) {
-        do { try body() } catch {
-            lock.lock(); if self.error == nil { self.error = error }; lock.unlock()
-        }
-    }
-    func check() throws {
-        lock.lock(); defer { lock.unlock() }
-        if let error { throw error }
-    }
-}
-
 /// Output channels `channels` (starting on a block) of one convolution: the primitive with
 /// its slice of the weights, already in the primitive's layout. In nChw8c those channels
 /// are one contiguous run of the output, so the chunk writes straight into it.

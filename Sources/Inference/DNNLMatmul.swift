@@ -190,13 +190,12 @@ public final class DNNLMatmul: @unchecked Sendable {
             tasks.append(task)
         }
         guard tasks.count > 1 else { return try run(tasks[0], on: streams[0]) }
-        let failures = Failures(), setThreads = self.setThreads
-        let runPart: (Int) -> Void = { part in
+        let failures = FailureBox(), setThreads = self.setThreads
+        ComputeThreads.run(parts: tasks.count) { part in
             setThreads?(1) // OpenMP's thread count is per thread; workers start at the default
-            do { try self.run(tasks[part], on: self.streams[part]) } catch { failures.record(error) }
+            failures.run { try self.run(tasks[part], on: self.streams[part]) }
         }
-        ComputeThreads.run(parts: tasks.count, runPart)
-        if let error = failures.first { throw error }
+        try failures.check()
     }
 
     /// One part of a product: its primitive and where it reads and writes.
@@ -204,15 +203,6 @@ public final class DNNLMatmul: @unchecked Sendable {
         var entry: Entry?
         var src: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?
         var dst: UnsafeMutablePointer<Float>
-    }
-
-    private final class Failures: @unchecked Sendable {
-        private let lock = NSLock()
-        private(set) var first: Error?
-        func record(_ error: Error) {
-            lock.lock(); defer { lock.unlock() }
-            if first == nil { first = error }
-        }
     }
 
     /// Part `part` of `parts` nearly equal shares of `0..<count`.

@@ -11,7 +11,6 @@ import Foundation
 final class WinogradProducts {
     let positions: Int, rows: Int, inner: Int, columns: Int
     private let workers: [MatmulWorker]
-    private let lock = NSLock()
     /// Held by the image whose pointers the workers' memory objects hold.
     let busy = NSLock()
 
@@ -29,23 +28,15 @@ final class WinogradProducts {
     /// `outputs[ξ] = inputs[ξ] · u[ξ]` for every position: [positions][rows][inner] · [positions][inner][columns].
     func multiplyAll(_ inputs: UnsafePointer<Float>, weights u: UnsafePointer<Float>, into outputs: UnsafeMutablePointer<Float>) throws {
         let runtime = try DNNLRuntime.shared()
-        let failures = FailureBox()
-        var next = 0
-        let (workers, lock) = (self.workers, self.lock)
+        let failures = FailureBox(), next = WorkCounter(), workers = self.workers
         let (positions, rows, inner, columns) = (self.positions, self.rows, self.inner, self.columns)
         ComputeThreads.run(parts: workers.count) { w in
             runtime.useOneThreadHere()
-            let worker = workers[w]
             // Each worker takes the next product as it comes free.
-            while true {
-                lock.lock()
-                let position = next
-                next += 1
-                lock.unlock()
-                guard position < positions else { break }
+            while let position = next.claim(below: positions) {
                 failures.run {
-                    try worker.multiply(inputs + position * rows * inner, u + position * inner * columns,
-                                        into: outputs + position * rows * columns)
+                    try workers[w].multiply(inputs + position * rows * inner, u + position * inner * columns,
+                                            into: outputs + position * rows * columns)
                 }
             }
         }

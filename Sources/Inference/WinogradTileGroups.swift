@@ -60,7 +60,7 @@ final class WinogradTileGroups {
         let groups = (tiles + groupTiles - 1) / groupTiles, groupTiles = self.groupTiles
         let (inBlocks, outBlocks, workers) = (x.blocks, output.blocks, self.workers)
         let source = UnsafeRawPointer(x.pointer), target = UnsafeMutableRawPointer(output.pointer)
-        let next = GroupCounter(), failures = FailureBox(), runtime = try DNNLRuntime.shared()
+        let next = WorkCounter(), failures = FailureBox(), runtime = try DNNLRuntime.shared()
         ComputeThreads.run(parts: workers.count) { part in
             runtime.useOneThreadHere()
             let worker = workers[part], v = UnsafeMutableRawPointer(worker.inputs), m = UnsafeRawPointer(worker.outputs)
@@ -84,17 +84,5 @@ final class WinogradTileGroups {
             }
         }
         try failures.check()
-    }
-}
-
-/// Hands out group numbers to the cores, each once.
-private final class GroupCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-    func claim(below count: Int) -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard next < count else { return nil }
-        next += 1
-        return next - 1
     }
 }
