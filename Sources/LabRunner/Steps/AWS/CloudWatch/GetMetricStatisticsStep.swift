@@ -20,11 +20,9 @@ struct GetMetricStatisticsStep: LabStep {
         minutes = try arguments.optional("LastMinutes")
         startTime = try arguments.optional("StartTime")
         endTime = try arguments.optional("EndTime")
-        guard (minutes == nil) != (startTime == nil && endTime == nil) else {
-            throw LabError(arguments.location, "get_metric_statistics takes StartTime and EndTime, or LastMinutes")
-        }
-        guard minutes != nil || (startTime != nil && endTime != nil) else {
-            throw LabError(arguments.location, "get_metric_statistics needs both StartTime and EndTime")
+        switch (minutes, startTime, endTime) {
+        case (.some, nil, nil), (nil, .some, .some): break
+        default: throw LabError(arguments.location, "get_metric_statistics takes StartTime and EndTime, or LastMinutes")
         }
         period = try arguments.optional("Period")
         let list: Arg<LabValue>? = try arguments.optional("Statistics"), single: Arg<LabValue>? = try arguments.optional("Statistic")
