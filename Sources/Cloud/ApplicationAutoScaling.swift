@@ -11,6 +11,7 @@
 // Errors (botocore models none with an httpStatusCode, so all are 400): ValidationException,
 // ObjectNotFoundException. StepScaling and predictive scaling are not emulated and say so.
 import Foundation
+import Serving
 
 public final class ApplicationAutoScaling: @unchecked Sendable {
     public static let sagemakerDimension = "sagemaker:variant:DesiredInstanceCount"

@@ -7,6 +7,7 @@
 // DeleteConflict 409, InvalidInput 400. Constraint violations on members (roleNameType's
 // length and pattern) are the query protocol's generic ValidationError 400.
 import Foundation
+import Serving
 
 public struct IAMRole: Sendable, Equatable {
     public var path: String

@@ -1,6 +1,7 @@
 // Amazon S3 (botocore model s3/2006-03-01): buckets and objects on local disk.
 // Operation and member names follow botocore's shapes (PutObjectOutput.ETag -> eTag, ...).
 import Foundation
+import Serving
 
 public struct PutObjectOutput: Sendable, Equatable {
     /// The quoted MD5 hex of the body, as S3 returns it for a single-part upload.

@@ -6,6 +6,7 @@
 // every object one flat file name however long or odd the key, so no key can reach
 // outside its bucket's directory.
 import Foundation
+import Serving
 
 struct StoredObjectMetadata: Codable, Equatable {
     var key: String

@@ -7,6 +7,7 @@
 // Error codes and statuses from botocore's sns/2010-03-31/service-2.json:
 // InvalidParameter 400, ParameterValueInvalid 400, NotFound 404.
 import Foundation
+import Serving
 
 public struct SNSMessageAttributeValue: Sendable, Equatable {
     public var dataType: String

@@ -144,9 +144,10 @@ extension SageMaker {
     private func start(_ request: QueuedInvocation, on instance: ModelInstance, variant: HostedVariant,
                        endpoint: HostedEndpoint) {
         let started = Date()
-        let (result, measured) = run(request, on: instance)
+        let (result, measured) = run(request, on: instance, endpoint: endpoint, variant: variant)
         var outcome = result
-        let latency = endpoint.simulatedModelLatency ?? measured
+        let latency = endpoint.simulatedModelLatency
+            ?? measured * SageMakerInstanceTypes.computeScale(variant.variant.instanceType ?? "")
         let overhead = max(0, Date().timeIntervalSince(started) - measured)
         if latency > request.invocationTimeout {
             outcome = .failure("Inference request timed out after \(Int(request.invocationTimeout)) s (InvocationTimeoutSeconds).")
@@ -170,18 +171,28 @@ extension SageMaker {
 
     /// Reads the input from S3 and pipes it through the instance's containers. Returns the
     /// outcome and the measured handler time.
-    private func run(_ request: QueuedInvocation, on instance: ModelInstance) -> (AsyncOutcome, TimeInterval) {
+    private func run(_ request: QueuedInvocation, on instance: ModelInstance, endpoint: HostedEndpoint,
+                     variant: HostedVariant) -> (AsyncOutcome, TimeInterval) {
         var measured: TimeInterval = 0
         let logs = "See the SageMaker Endpoint logs in your account for more information."
         do {
             let location = try S3URI(parsing: request.inputLocation)
             let body = try s3.getObject(bucket: location.bucket, key: location.key).body
             var response = InvocationResponse(body: body, contentType: request.contentType ?? "application/octet-stream")
-            for handler in instance.handlers {
+            for (handler, container) in zip(instance.handlers, variant.containers) {
+                let accept = request.accept ?? "*/*"
+                let key = InvocationCache.key(variant: variant.name, container: container.name, body: response.body,
+                                              contentType: response.contentType, accept: accept)
+                if let hit = lock.withLock({ endpoint.cache.lookup(key) }) {
+                    response = hit.response
+                    measured += hit.latency
+                    continue
+                }
                 let began = Date()
                 defer { measured += Date().timeIntervalSince(began) }
-                response = try handler.invoke(body: response.body, contentType: response.contentType,
-                                              accept: request.accept ?? "*/*")
+                response = try handler.invoke(body: response.body, contentType: response.contentType, accept: accept)
+                let latency = Date().timeIntervalSince(began)
+                lock.withLock { endpoint.cache.store(.init(response: response, latency: latency), for: key) }
             }
             return (.success(response), measured)
         } catch let error as HandlerError {

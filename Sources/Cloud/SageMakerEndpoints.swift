@@ -176,7 +176,7 @@ extension SageMaker {
             endpoint.variants = try provision(config, endpoint: endpoint.name, generation: endpoint.generation)
             endpoint.config = config
             endpoint.failureReason = nil
-            endpoint.cache = InvocationCache()
+            endpoint.cache = config.input.asyncInferenceConfig == nil ? .realTime() : .asynchronous()
             endpoint.status = .inService
             removeGenerations(of: endpoint.name, except: endpoint.generation)
             endpoint.logs.append("\(clock.now): endpoint configuration \(config.input.endpointConfigName) is in service")

@@ -64,14 +64,14 @@ final class HostedEndpoint {
     var lastModifiedTime: Date
     var variants: [HostedVariant] = []
     var queue: InvocationQueue?
-    /// Lab 3's knob: when set, async completions take this long on the virtual clock instead
-    /// of the measured handler time (a 30 s video model played by a fast test handler).
+    /// When set, async completions take this long on the virtual clock instead of the
+    /// measured handler time scaled to the instance type (a slow model played by a fast one).
     var simulatedModelLatency: TimeInterval?
     /// The endpoint's log group, /aws/sagemaker/Endpoints/<name>: why things failed.
     var logs: [String] = []
     /// Bumped on every create/update/delete, so events scheduled for an older state do nothing.
     var generation = 0
-    var cache = InvocationCache()
+    var cache = InvocationCache.realTime()
 
     init(name: String, arn: String, config: StoredEndpointConfig, now: Date) {
         self.name = name

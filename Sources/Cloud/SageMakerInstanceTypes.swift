@@ -1,12 +1,37 @@
 // botocore's ProductionVariantInstanceType enum (sagemaker/2017-07-24/service-2.json),
 // grouped by family to keep it readable: "ml.c5" with sizes "large xlarge ..." means
 // ml.c5.large, ml.c5.xlarge, ... Regenerate from botocore when the model changes.
-enum SageMakerInstanceTypes {
+import Foundation
+
+public enum SageMakerInstanceTypes {
     static let all: [String] = families.flatMap { family, sizes in
         sizes.split(separator: " ").map { "\(family).\($0)" }
     }
 
     static let known: Set<String> = Set(all)
+
+    /// vCPUs by AWS's size names: medium 1, large 2, xlarge 4, Nxlarge 4·N.
+    static func vCPUs(_ instanceType: String) -> Int? {
+        guard let size = instanceType.split(separator: ".").last else { return nil }
+        switch size {
+        case "medium": return 1
+        case "large": return 2
+        case "xlarge": return 4
+        default:
+            guard size.hasSuffix("xlarge"), let n = Int(size.dropLast("xlarge".count)), n > 0 else { return nil }
+            return 4 * n
+        }
+    }
+
+    /// How much longer a model takes on `instanceType` than the time measured here: the
+    /// ratio of this machine's cores to the instance's physical cores (vCPUs ÷ 2, with
+    /// hyperthreading). An ml.m5.xlarge (4 vCPUs) on a 2-core machine is 1×. Unknown types
+    /// (and serverless variants, which have none) keep the measured time. A CPU model of
+    /// speed; GPU instances are timed as their CPUs would be.
+    public static func computeScale(_ instanceType: String, localCores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Double {
+        guard let vCPUs = vCPUs(instanceType), localCores > 0 else { return 1 }
+        return Double(localCores) / max(Double(vCPUs) / 2, 1)
+    }
 
     private static let families: [(String, String)] = [
         ("ml.t2", "medium large xlarge 2xlarge"),

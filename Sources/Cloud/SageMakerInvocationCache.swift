@@ -2,15 +2,27 @@
 import Foundation
 import Serving
 
-/// Results of identical real-time requests (endpoint, container, body), so a repeated
-/// request need not rerun a slow model. The timeline still charges each request the
-/// latency measured when the result was computed.
+/// Results of identical requests (endpoint, container, body), so a repeated request need
+/// not rerun a slow model. The timeline still charges each request the latency measured
+/// when the result was computed.
 struct InvocationCache {
     static let capacity = 256
     /// Bodies held at once: 256 entries of up to 6 MB each would be 1.5 GB per endpoint.
-    static let maxTotalBytes = 64 << 20
-    /// Larger responses are not cached; a model that slow to repeat is rare in the labs.
-    static let maxEntryBytes = 1 << 20
+    let maxTotalBytes: Int
+    /// Larger responses are not cached; a model that slow to repeat is rare in real time.
+    let maxEntryBytes: Int
+
+    /// Real time: replies of at most 1 MB, 64 MB in all.
+    static func realTime() -> InvocationCache { InvocationCache(maxTotalBytes: 64 << 20, maxEntryBytes: 1 << 20) }
+
+    /// Asynchronous: a video model's reply runs to tens of MB (lab 3's bursts repeat one
+    /// input a thousand times), so entries of up to 128 MB, 256 MB in all.
+    static func asynchronous() -> InvocationCache { InvocationCache(maxTotalBytes: 256 << 20, maxEntryBytes: 128 << 20) }
+
+    init(maxTotalBytes: Int, maxEntryBytes: Int) {
+        self.maxTotalBytes = maxTotalBytes
+        self.maxEntryBytes = maxEntryBytes
+    }
 
     struct Entry {
         var response: InvocationResponse
@@ -31,14 +43,14 @@ struct InvocationCache {
     /// Oldest entries go first when the count or the byte budget is exceeded.
     mutating func store(_ entry: Entry, for key: String) {
         let size = entry.response.body.count
-        guard size <= Self.maxEntryBytes else { return }
+        guard size <= maxEntryBytes else { return }
         if let old = entries.updateValue(entry, forKey: key) {
             totalBytes -= old.response.body.count
         } else {
             order.append(key)
         }
         totalBytes += size
-        while order.count > Self.capacity || totalBytes > Self.maxTotalBytes, !order.isEmpty {
+        while order.count > Self.capacity || totalBytes > maxTotalBytes, !order.isEmpty {
             if let evicted = entries.removeValue(forKey: order.removeFirst()) { totalBytes -= evicted.response.body.count }
         }
     }

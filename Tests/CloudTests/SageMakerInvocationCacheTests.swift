@@ -1,4 +1,4 @@
-// The real-time result cache is bounded by bytes, not only by entry count.
+// The result caches are bounded by bytes, not only by entry count.
 import XCTest
 import Serving
 @testable import Cloud
@@ -19,16 +19,27 @@ final class SageMakerInvocationCacheTests: XCTestCase {
             ("300 small bodies keep the newest 256", Array(repeating: 10, count: 300), 256, 2_560, Array(0..<44)),
         ]
         for (label, sizes, kept, bytes, gone) in cases {
-            var cache = InvocationCache()
+            var cache = InvocationCache.realTime()
             for (index, size) in sizes.enumerated() { cache.store(entry(size), for: "k\(index)") }
             XCTAssertEqual(cache.count, kept, label)
             XCTAssertEqual(cache.totalBytes, bytes, label)
-            XCTAssertLessThanOrEqual(cache.totalBytes, InvocationCache.maxTotalBytes, label)
+            XCTAssertLessThanOrEqual(cache.totalBytes, cache.maxTotalBytes, label)
             for index in gone { XCTAssertNil(cache.lookup("k\(index)"), "\(label): k\(index)") }
         }
-        var cache = InvocationCache()
+        var cache = InvocationCache.realTime()
         cache.store(entry(100), for: "k")
         cache.store(entry(40), for: "k")
         XCTAssertEqual(cache.totalBytes, 40, "replacing an entry releases the old body's bytes")
+    }
+
+    /// A video model's 40 MB reply is kept for the async burst, but only six of them at once.
+    func testAsynchronousCacheHoldsLargeReplies() {
+        var cache = InvocationCache.asynchronous()
+        for index in 0..<8 { cache.store(entry(40 << 20), for: "v\(index)") }
+        XCTAssertEqual(cache.count, 6)
+        XCTAssertNil(cache.lookup("v0"))
+        XCTAssertNotNil(cache.lookup("v7"))
+        cache.store(entry(129 << 20), for: "huge")
+        XCTAssertNil(cache.lookup("huge"), "a reply over 128 MB is not cached")
     }
 }

@@ -1,4 +1,5 @@
-// MD5 (RFC 1321) for S3 ETags and SHA-256 (FIPS 180-4) for ECR image digests.
+// MD5 (RFC 1321) for S3 ETags and SHA-256 (FIPS 180-4) for ECR image digests and
+// downloaded weights (torchvision checks a checkpoint by its SHA-256 prefix).
 // Foundation on Linux has no CryptoKit and swift-crypto is not a dependency, so both
 // are written out here; they are small and checked against published test vectors.
 import Foundation
