@@ -14,6 +14,9 @@ import Foundation
 public enum ConvolutionActivation: Sendable, Equatable {
     case linear
     case leaky(slope: Float)
+
+    /// ReLU: oneDNN's relu eltwise with slope 0.
+    public static let relu = ConvolutionActivation.leaky(slope: 0)
 }
 
 /// `torch.nn.functional.conv2d(x, weight, bias, stride, padding)` with square kernels,

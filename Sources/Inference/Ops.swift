@@ -173,3 +173,10 @@ public func embeddingLookup(_ table: Tensor, ids: [Int]) throws -> Tensor {
     for id in ids { storage.append(contentsOf: table.storage[(id * width)..<((id + 1) * width)]) }
     return try Tensor(shape: [ids.count, width], storage: storage)
 }
+
+/// `torch.relu`, in place.
+public func relu(_ x: inout Tensor) {
+    x.storage.withUnsafeMutableBufferPointer { data in
+        for i in data.indices where data[i] < 0 { data[i] = 0 }
+    }
+}

@@ -121,8 +121,10 @@ public func concatChannels(_ inputs: [BlockedFeatureMap], pool: FeatureMapPool =
     return output
 }
 
-/// darknet's `[shortcut]` (OpenCV's Eltwise sum): `a + b`, elementwise.
-public func adding(_ a: BlockedFeatureMap, _ b: BlockedFeatureMap, pool: FeatureMapPool = .unretained) throws -> BlockedFeatureMap {
+/// darknet's `[shortcut]` (OpenCV's Eltwise sum): `a + b`, elementwise; with `relu`, a
+/// ResNet block's `relu(out + identity)` in the same pass.
+public func adding(_ a: BlockedFeatureMap, _ b: BlockedFeatureMap, relu: Bool = false,
+                   pool: FeatureMapPool = .unretained) throws -> BlockedFeatureMap {
     guard a.channels == b.channels, a.height == b.height, a.width == b.width else {
         throw InferenceError.shapeMismatch(op: "shortcut", expected: "\(a.channels)×\(a.height)×\(a.width)",
                                            found: "\(b.channels)×\(b.height)×\(b.width)")
@@ -130,9 +132,12 @@ public func adding(_ a: BlockedFeatureMap, _ b: BlockedFeatureMap, pool: Feature
     let output = try BlockedFeatureMap(channels: a.channels, height: a.height, width: a.width, pool: pool)
     let (x, y, sum) = (UnsafeRawPointer(a.pointer), UnsafeRawPointer(b.pointer), UnsafeMutableRawPointer(output.pointer))
     ComputeThreads.run(splitting: a.floatCount / 8) { vectors in
+        let floor = SIMD8<Float>(repeating: relu ? 0 : -.infinity)
         for v in vectors {
-            sum.storeBytes(of: x.loadUnaligned(fromByteOffset: v * 32, as: SIMD8<Float>.self)
-                + y.loadUnaligned(fromByteOffset: v * 32, as: SIMD8<Float>.self), toByteOffset: v * 32, as: SIMD8<Float>.self)
+            var value = x.loadUnaligned(fromByteOffset: v * 32, as: SIMD8<Float>.self)
+                + y.loadUnaligned(fromByteOffset: v * 32, as: SIMD8<Float>.self)
+            value.replace(with: floor, where: value .< floor)
+            sum.storeBytes(of: value, toByteOffset: v * 32, as: SIMD8<Float>.self)
         }
     }
     return output

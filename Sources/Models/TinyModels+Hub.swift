@@ -92,47 +92,25 @@ public struct HuggingFaceHub: Sendable {
         return complete
     }
 
-    /// Fetches one file to `target` (via a temporary file, so a failed download leaves no
-    /// partial file in the cache). Returns false for a 404 on an optional file.
+    /// Fetches one file to `target`. Returns false for a 404 on an optional file.
     @discardableResult
     private func download(_ reference: Reference, _ file: String, to target: URL, required: Bool) throws -> Bool {
         let url = resolveURL(reference, file: file)
-        let semaphore = DispatchSemaphore(value: 0)
-        let outcome = DownloadOutcome()
-        let task = URLSession.shared.downloadTask(with: url) { location, response, error in
-            outcome.status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            outcome.error = error
-            if let location, outcome.status == 200 {
-                let temporary = target.appendingPathExtension("part")
-                try? FileManager.default.removeItem(at: temporary)
-                do { try FileManager.default.moveItem(at: location, to: temporary) } catch { outcome.error = error }
-                outcome.file = temporary
-            }
-            semaphore.signal()
-        }
-        task.resume()
-        semaphore.wait()
-        if outcome.status == 404, !required { return false }
-        guard let file = outcome.file, outcome.error == nil else {
-            throw ModelSourceError.download(url: url.absoluteString, reason: outcome.error.map { "\($0)" } ?? "HTTP \(outcome.status)")
-        }
-        try? FileManager.default.removeItem(at: target)
-        try FileManager.default.moveItem(at: file, to: target)
-        return true
+        let status = try downloadFile(url, to: target, acceptMissing: !required)
+        return status != 404
     }
 }
 
-private final class DownloadOutcome: @unchecked Sendable {
-    var status = 0
-    var error: Error?
-    var file: URL?
-}
-
 /// Resolves what a lab book names as a model: `hf://owner/repo[@rev]` (cached download),
-/// the name of a tiny model (`nsmc`, `korsts`, `nsmc-tiny`, ...), or a local folder path.
+/// `torchvision://maskrcnn_resnet50_fpn_coco` (cached download), the name of a committed
+/// model (`nsmc`, `korsts`, `nsmc-tiny`, `maskrcnn-demo`, ...), or a local folder path.
 public func modelDirectory(for reference: String, hub: HuggingFaceHub = HuggingFaceHub()) throws -> URL {
     if reference.hasPrefix("hf://") { return try hub.modelDirectory(try HuggingFaceHub.Reference(reference)) }
+    if reference.hasPrefix("torchvision://") { return try TorchvisionWeights.modelDirectory(reference) }
     let local = URL(fileURLWithPath: reference)
-    if FileManager.default.fileExists(atPath: local.appendingPathComponent("config.json").path) { return local }
+    // A folder with a config, or with weights alone (torchvision's COCO Mask R-CNN needs no config).
+    if ["config.json", "model.pth"].contains(where: { FileManager.default.fileExists(atPath: local.appendingPathComponent($0).path) }) {
+        return local
+    }
     return try offlineModelDirectory(reference)
 }

@@ -68,8 +68,8 @@ public enum ModelSourceError: Error, Sendable, Equatable, CustomStringConvertibl
 /// The folder of a committed tiny model, in the seed's layout (config.json, model.pth,
 /// model.safetensors, vocab/). A name without the suffix gets it: `nsmc` is `nsmc-tiny`.
 public func offlineModelDirectory(_ name: String) throws -> URL {
-    let fullName = name.hasSuffix("-tiny") ? name : name + "-tiny"
     let known = TinyModels.names
+    let fullName = known.contains(name) || name.hasSuffix("-tiny") ? name : name + "-tiny"
     guard known.contains(fullName) else { throw ModelSourceError.unknownTinyModel(name, known: known) }
     guard let root = TinyModels.repositoryRoot() else { throw ModelSourceError.noRepository }
     return root.appendingPathComponent("fixtures/models").appendingPathComponent(fullName)
