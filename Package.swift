@@ -50,7 +50,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "labbook", dependencies: [
-            "LabRunner", "Serving",
+            "LabRunner", "Serving", "Media",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
