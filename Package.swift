@@ -4,6 +4,7 @@ import PackageDescription
 // Rooms, arrows pointing down only:
 // labbook -> LabRunner -> Cloud -> Serving -> Models -> Formats -> Inference
 //                      \-> Media (images, video, drawing, charts)
+// (labbook also calls Media directly, for `labbook frames`.)
 // System libraries (C, from Debian packages) sit under the rooms that use them:
 // CDNNL under Inference; CZlib under Formats and Serving; CCairo, CPNG, CJPEG and
 // CFFmpeg (libavformat, libavcodec, libswscale, libavutil: video decoding) under Media.
