@@ -237,7 +237,9 @@ extension VideoReader {
 
     private static func openDecoder(for stream: UnsafeMutablePointer<AVStream>, limits: VideoLimits,
                                     source: String) throws -> UnsafeMutablePointer<AVCodecContext> {
-        let parameters = stream.pointee.codecpar!
+        guard let parameters = stream.pointee.codecpar else {
+            throw VideoError.undecodable(source: source, frame: nil, reason: "the video stream has no codec parameters")
+        }
         let name = avcodec_get_name(parameters.pointee.codec_id).map { String(cString: $0) } ?? "unknown"
         guard let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
             throw VideoError.undecodable(source: source, frame: nil, reason: "this FFmpeg has no decoder for codec \(name)")

@@ -23,8 +23,9 @@ public struct FrameSelection: Sendable, Equatable {
     private init(every: Int, width: Int?, height: Int?, interpolation: Interpolation) throws {
         guard every >= 1 else { throw VideoError.invalidArgument(name: "every", reason: "\(every) is not a positive frame step") }
         if let width, let height {
-            guard (1...16384).contains(width), (1...16384).contains(height) else {
-                throw VideoError.invalidArgument(name: "size", reason: "\(width)x\(height) is outside 1...16384 on a side")
+            // Bounded like decoded frames: a resize target is memory too.
+            guard (1...16384).contains(width), (1...16384).contains(height), width * height <= 4096 * 4096 else {
+                throw VideoError.invalidArgument(name: "size", reason: "\(width)x\(height) is not within 1...16384 a side and 4096x4096 pixels in all")
             }
         }
         self.every = every

@@ -74,8 +74,10 @@ final class VideoReaderTests: XCTestCase {
         expectVideoError("every 0", { _ = try FrameSelection(every: 0) }) {
             if case .invalidArgument("every", _) = $0 { return true } else { return false }
         }
-        expectVideoError("size 0", { _ = try FrameSelection(every: 1, width: 0, height: 5) }) {
-            if case .invalidArgument("size", _) = $0 { return true } else { return false }
+        for (width, height) in [(0, 5), (5, -1), (16385, 1), (8192, 8192)] {
+            expectVideoError("size \(width)x\(height)", { _ = try FrameSelection(every: 1, width: width, height: height) }) {
+                if case .invalidArgument("size", _) = $0 { return true } else { return false }
+            }
         }
     }
 
