@@ -3,7 +3,11 @@ import PackageDescription
 
 // Rooms, arrows pointing down only:
 // labbook -> LabRunner -> Cloud -> Serving -> Models -> Formats -> Inference
-//                      \-> Media (images, drawing, charts)
+//                      \-> Media (images, video, drawing, charts)
+// (labbook also calls Media directly, for `labbook frames`.)
+// System libraries (C, from Debian packages) sit under the rooms that use them:
+// CDNNL under Inference; CZlib under Formats and Serving; CCairo, CPNG, CJPEG and
+// CFFmpeg (libavformat, libavcodec, libswscale, libavutil: video decoding) under Media.
 // A model never imports Cloud; Cloud never imports a model.
 let package = Package(
     name: "labbook",
@@ -24,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CFFmpeg", path: "Sources/CFFmpeg", pkgConfig: "libavformat",
+                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
 
         // Optimized in debug builds too: its SIMD kernels run tens of times slower unoptimized,
         // which made the parity tests the slowest part of CI.
@@ -31,7 +37,7 @@ let package = Package(
         .target(name: "Formats", dependencies: ["Inference", "CZlib"]),
         .target(name: "CMediaShims", dependencies: ["CPNG", "CJPEG"],
                 linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
-        .target(name: "Media", dependencies: ["CCairo", "CPNG", "CJPEG", "CMediaShims"]),
+        .target(name: "Media", dependencies: ["CCairo", "CPNG", "CJPEG", "CMediaShims", "CFFmpeg"]),
         .target(name: "Models", dependencies: ["Inference", "Formats", "Serving", "Media"]),
         .target(name: "Serving", dependencies: ["CZlib"]),
         .target(name: "Cloud", dependencies: ["Serving", .product(name: "Logging", package: "swift-log")]),
@@ -45,13 +51,14 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "labbook", dependencies: [
-            "LabRunner", "Serving",
+            "LabRunner", "Serving", "Media",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
-        .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Goldens")]),
+        // Models only for DarknetAssets, which fetches the sample clips the video parity tests read.
+        .testTarget(name: "MediaTests", dependencies: ["Media", "Models"], resources: [.copy("Goldens")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
         .testTarget(name: "ServingTests", dependencies: ["Serving"]),
         .testTarget(name: "CloudTests", dependencies: ["Cloud"]),

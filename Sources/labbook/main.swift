@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import LabRunner
+import Media
 import Serving
 
 @main
@@ -9,7 +10,7 @@ struct Labbook: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "labbook",
         abstract: "Runs SageMaker hands-on labs written as YAML lab books, offline, and writes their handouts.",
-        subcommands: [Run.self, Validate.self, List.self, Predict.self]
+        subcommands: [Run.self, Validate.self, List.self, Predict.self, Frames.self]
     )
 }
 
@@ -145,5 +146,74 @@ struct Predict: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
         }
+    }
+}
+
+// `labbook frames`: the frames a video handler sees (every Nth, resized with INTER_AREA,
+// as the seed's input_fn makes them) written as numbered PNGs, to look at or to diff.
+struct Frames: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the frames a video handler sees (every Nth frame, resized) as frame-00000.png, frame-00001.png, ...")
+
+    @Argument(help: "A video file: MP4/MOV, Matroska/WebM or AVI.") var video: String
+    @Option(help: "Keep the frames whose index is a multiple of N (the seed's handler: 30).") var every: Int = 1
+    @Option(help: "Resize kept frames to WxH with INTER_AREA (the seed's handler: 256x256); default: as decoded.")
+    var size: String?
+    @Option(help: "The folder to write the PNGs into (created if missing).") var out: String
+
+    func run() async throws {
+        let selection: FrameSelection
+        let reader: VideoReader
+        do {
+            selection = try Self.selection(every: every, size: size)
+            reader = try VideoReader(path: video)
+        } catch let error as VideoError {
+            if case .notAVideo = error { throw Self.failure(error) }
+            if case .unreadable = error { throw Exit.invalid(error) }
+            if case .invalidArgument = error { throw Exit.invalid(error) }
+            throw Self.failure(error)
+        } catch {
+            throw Exit.invalid(error)
+        }
+        let folder = URL(fileURLWithPath: out)
+        var written = 0
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try reader.forEachFrame(selection) { frame in
+                let name = String(format: "frame-%05d.png", written)
+                try PNGEncoder.encode(frame.image).write(to: folder.appendingPathComponent(name), options: .atomic)
+                written += 1
+            }
+            try Self.removeStaleFrames(in: folder, from: written)
+        } catch {
+            throw Self.failure(error, after: written)
+        }
+        print("wrote \(written) of \(reader.framesRead) frames (\(reader.width)x\(reader.height)"
+              + (size.map { " resized to \($0)" } ?? "") + ") to \(folder.path)")
+    }
+
+    static func selection(every: Int, size: String?) throws -> FrameSelection {
+        guard let size else { return try FrameSelection(every: every) }
+        let sides = size.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+        guard sides.count == 2, let width = sides[0], let height = sides[1] else {
+            throw ValidationError("--size is WIDTHxHEIGHT, e.g. 256x256, not '\(size)'")
+        }
+        return try FrameSelection(every: every, width: width, height: height)
+    }
+
+    /// Frames from an earlier, longer run would pass for this run's; only files named
+    /// like ours and numbered past the last one written are removed.
+    static func removeStaleFrames(in folder: URL, from count: Int) throws {
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            guard name.hasPrefix("frame-"), name.hasSuffix(".png"), name.count == 15,
+                  let number = Int(name.dropFirst(6).dropLast(4)), number >= count else { continue }
+            try FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+        }
+    }
+
+    static func failure(_ error: Error, after written: Int = 0) -> ExitCode {
+        let note = written > 0 ? " (after writing \(written) frames)" : ""
+        FileHandle.standardError.write(Data("error: \(error)\(note)\n".utf8))
+        return ExitCode(1)
     }
 }

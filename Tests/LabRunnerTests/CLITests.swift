@@ -67,4 +67,28 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(bad.err.contains("text"), bad.err)
         XCTAssertEqual(try run(["predict", "--model-dir", "x", "--handler", "nope"]).status, 2)
     }
+
+    func testFramesWritesTheKeptFramesAsNumberedPNGs() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("labbook-frames-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let clip = "Tests/MediaTests/Goldens/video/tiny.mp4"
+        let wrote = try run(["frames", clip, "--every", "5", "--size", "32x24", "--out", out.path])
+        XCTAssertEqual(wrote.status, 0, wrote.err)
+        XCTAssertTrue(wrote.out.contains("wrote 5 of 24 frames"), wrote.out)
+        let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        XCTAssertEqual(names, (0..<5).map { String(format: "frame-%05d.png", $0) })
+
+        // A second run keeping fewer frames leaves none of the first run's behind.
+        XCTAssertEqual(try run(["frames", clip, "--every", "10", "--out", out.path]).status, 0)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).count, 3)
+
+        let usage = try run(["frames", clip, "--every", "0", "--out", out.path])
+        XCTAssertEqual(usage.status, 2)
+        XCTAssertTrue(usage.err.contains("every"), usage.err)
+        XCTAssertEqual(try run(["frames", clip, "--size", "256", "--out", out.path]).status, 2)
+        XCTAssertEqual(try run(["frames", "no/such.mp4", "--out", out.path]).status, 2)
+        let notVideo = try run(["frames", "README.md", "--out", out.path])
+        XCTAssertEqual(notVideo.status, 1)
+        XCTAssertTrue(notVideo.err.contains("README.md is not a video"), notVideo.err)
+    }
 }

