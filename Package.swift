@@ -2,13 +2,21 @@
 import PackageDescription
 
 // Rooms, arrows pointing down only:
-// labbook -> LabRunner -> Cloud -> Serving -> Models -> Formats -> Inference
-//                      \-> Media (images, video, drawing, charts)
-// (labbook also calls Media directly, for `labbook frames`.)
+//   labbook   -> LabRunner, Media (`labbook frames`)
+//   LabRunner -> Cloud, Models, Media
+//   Cloud     -> Serving (the handler contract: handlers are found by name)
+//   Models    -> Serving, Formats -> Inference; Models -> Media (frames, images)
+//   Media: images, video, drawing, charts
 // System libraries (C, from Debian packages) sit under the rooms that use them:
 // CDNNL under Inference; CZlib under Formats and Serving; CCairo, CPNG, CJPEG and
 // CFFmpeg (libavformat, libavcodec, libswscale, libavutil: video decoding) under Media.
 // A model never imports Cloud; Cloud never imports a model.
+
+// Optimized in debug builds too: per-pixel and per-value loops (kernels, video frames,
+// Mask R-CNN's box and mask post-processing, digests of tens of MB) run tens of times
+// slower unoptimized, which made the parity tests and lab books the slowest part of CI.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "labbook",
     platforms: [.macOS(.v14)],
@@ -31,15 +39,13 @@ let package = Package(
         .systemLibrary(name: "CFFmpeg", path: "Sources/CFFmpeg", pkgConfig: "libavformat",
                        providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
 
-        // Optimized in debug builds too: its SIMD kernels run tens of times slower unoptimized,
-        // which made the parity tests the slowest part of CI.
-        .target(name: "Inference", dependencies: ["CDNNL"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "Inference", dependencies: ["CDNNL"], swiftSettings: optimizedInDebug),
         .target(name: "Formats", dependencies: ["Inference", "CZlib"]),
         .target(name: "CMediaShims", dependencies: ["CPNG", "CJPEG"],
                 linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
-        .target(name: "Media", dependencies: ["CCairo", "CPNG", "CJPEG", "CMediaShims", "CFFmpeg"]),
-        .target(name: "Models", dependencies: ["Inference", "Formats", "Serving", "Media"]),
-        .target(name: "Serving", dependencies: ["CZlib"]),
+        .target(name: "Media", dependencies: ["CCairo", "CPNG", "CJPEG", "CMediaShims", "CFFmpeg"], swiftSettings: optimizedInDebug),
+        .target(name: "Models", dependencies: ["Inference", "Formats", "Serving", "Media"], swiftSettings: optimizedInDebug),
+        .target(name: "Serving", dependencies: ["CZlib"], swiftSettings: optimizedInDebug),
         .target(name: "Cloud", dependencies: ["Serving", .product(name: "Logging", package: "swift-log")]),
         .target(name: "LabRunner", dependencies: [
             "Cloud", "Serving", "Models", "Media",

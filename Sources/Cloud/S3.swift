@@ -92,22 +92,35 @@ public final class S3: @unchecked Sendable {
 
     // MARK: Objects
 
+    /// A body's digests, when the caller already has them (a reused async result): the
+    /// MD5 that is its ETag and the SHA-256 that names its stored content.
+    public struct BodyDigests: Sendable {
+        public var md5Hex: String
+        public var sha256Hex: String
+
+        public init(_ body: Data) {
+            md5Hex = Digest.md5Hex(body)
+            sha256Hex = Digest.sha256Hex(body)
+        }
+    }
+
     @discardableResult
     public func putObject(bucket: String, key: String, body: Data, contentType: String? = nil,
-                          metadata: [String: String] = [:]) throws -> PutObjectOutput {
+                          metadata: [String: String] = [:], digests: BodyDigests? = nil) throws -> PutObjectOutput {
         try S3Names.validateKey(key)
         let userMetadata = Dictionary(metadata.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { $1 })
         let metadataBytes = userMetadata.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
         guard metadataBytes <= Self.maxUserMetadataBytes else { throw S3Errors.metadataTooLarge(metadataBytes) }
         guard body.count <= Self.maxSinglePutBytes else { throw S3Errors.entityTooLarge(body.count) }
-        let eTag = "\"\(Digest.md5Hex(body))\""
+        let digests = digests ?? BodyDigests(body)
+        let eTag = "\"\(digests.md5Hex)\""
         return try lock.withLock {
             try requireBucket(bucket)
             let stored = StoredObjectMetadata(
                 key: key, bodyFile: "\(Digest.sha256Hex(Data(key.utf8)))-\(UUID().uuidString).body",
                 size: body.count, eTag: eTag, contentType: contentType ?? "binary/octet-stream",
-                lastModified: clock.now, metadata: userMetadata)
-            try storage.put(bucket: bucket, metadata: stored, body: body)
+                lastModified: clock.now, metadata: userMetadata, contentKey: digests.sha256Hex)
+            try storage.put(bucket: bucket, metadata: stored, body: body, contentKey: digests.sha256Hex)
             return PutObjectOutput(eTag: eTag)
         }
     }

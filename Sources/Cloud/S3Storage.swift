@@ -5,6 +5,11 @@
 // one, never half of either, even if the process dies mid-write. Hashing the key gives
 // every object one flat file name however long or odd the key, so no key can reach
 // outside its bucket's directory.
+//
+// Bodies are stored once per distinct content: `.blobs/<sha256>` in the bucket, and each
+// object's body file is a hard link to it. A thousand async results of the same request
+// (lab 3's burst, tens of MB each) take the disk of one; deleting an object drops its link,
+// and the blob goes with its last object (link count 1: only `.blobs` holds it).
 import Foundation
 import Serving
 
@@ -16,6 +21,8 @@ struct StoredObjectMetadata: Codable, Equatable {
     var contentType: String
     var lastModified: Date
     var metadata: [String: String]
+    /// The body's SHA-256: the blob its body file links to (absent in state written before blobs).
+    var contentKey: String?
 }
 
 struct StoredBucket: Codable {
@@ -42,9 +49,31 @@ struct S3Storage {
                 try? files.removeItem(at: directory.appendingPathComponent(name))
             }
         }
+        // Blobs whose object write died before its metadata committed.
+        for bucket in buckets {
+            let blobs = bucket.appendingPathComponent(Self.blobDirectory)
+            for name in (try? files.contentsOfDirectory(atPath: blobs.path)) ?? [] {
+                var info = stat()
+                let path = blobs.appendingPathComponent(name).path
+                if name.hasPrefix(Self.temporaryPrefix) || (stat(path, &info) == 0 && info.st_nlink <= 1) { try? files.removeItem(atPath: path) }
+            }
+        }
     }
 
     private static let temporaryPrefix = ".tmp-"
+    private static let blobDirectory = ".blobs"
+
+    private func blobURL(bucket: String, contentKey: String) -> URL {
+        bucketDirectory(bucket).appendingPathComponent(Self.blobDirectory).appendingPathComponent(contentKey)
+    }
+
+    /// Drops the blob behind `url` when no object links to it any more.
+    private func releaseBlob(bucket: String, contentKey: String?) {
+        guard let contentKey else { return }
+        let blob = blobURL(bucket: bucket, contentKey: contentKey)
+        var info = stat()
+        if stat(blob.path, &info) == 0, info.st_nlink <= 1 { try? files.removeItem(at: blob) }
+    }
 
     func bucketDirectory(_ bucket: String) -> URL { root.appendingPathComponent(bucket, isDirectory: true) }
 
@@ -106,26 +135,40 @@ struct S3Storage {
         return data
     }
 
-    /// Writes the body, then commits the metadata; removes the body the object replaced.
-    func put(bucket: String, metadata: StoredObjectMetadata, body: Data) throws {
+    /// Links the body (writing its blob if the content is new), then commits the metadata;
+    /// removes the body the object replaced. `contentKey` is the body's SHA-256 (hex).
+    func put(bucket: String, metadata: StoredObjectMetadata, body: Data, contentKey: String) throws {
         let directory = bucketDirectory(bucket)
         let previous = try self.metadata(bucket: bucket, key: metadata.key)
         let bodyURL = directory.appendingPathComponent(metadata.bodyFile)
-        try commit(body, to: bodyURL)
+        let blob = blobURL(bucket: bucket, contentKey: contentKey)
+        if !files.fileExists(atPath: blob.path) {
+            try files.createDirectory(at: blob.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try commit(body, to: blob)
+        }
+        guard link(blob.path, bodyURL.path) == 0 else {
+            let code = errno
+            releaseBlob(bucket: bucket, contentKey: contentKey)
+            throw AWSError(service: "s3", code: "InternalError", httpStatus: 500,
+                           message: "could not link \(bodyURL.lastPathComponent) to its content: errno \(code)")
+        }
         do {
             try commit(Self.encoder.encode(metadata), to: metadataURL(bucket: bucket, key: metadata.key))
         } catch {
             try? files.removeItem(at: bodyURL)  // no metadata names it: it would be an orphan
+            releaseBlob(bucket: bucket, contentKey: contentKey)
             throw error
         }
         if let previous, previous.bodyFile != metadata.bodyFile {
             try? files.removeItem(at: directory.appendingPathComponent(previous.bodyFile))
+            releaseBlob(bucket: bucket, contentKey: previous.contentKey)
         }
     }
 
     func delete(bucket: String, object: StoredObjectMetadata) throws {
         try files.removeItem(at: metadataURL(bucket: bucket, key: object.key))
         try? files.removeItem(at: bucketDirectory(bucket).appendingPathComponent(object.bodyFile))
+        releaseBlob(bucket: bucket, contentKey: object.contentKey)
     }
 
     /// Writes to a temporary file in the same directory and renames it over `url`.

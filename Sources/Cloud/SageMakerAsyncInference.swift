@@ -136,7 +136,8 @@ extension SageMaker {
     }
 
     enum AsyncOutcome {
-        case success(InvocationResponse)
+        /// The reply, with its digests when they are known (a reused result).
+        case success(InvocationResponse, S3.BodyDigests?)
         case failure(String)
     }
 
@@ -179,10 +180,12 @@ extension SageMaker {
             let location = try S3URI(parsing: request.inputLocation)
             let body = try s3.getObject(bucket: location.bucket, key: location.key).body
             var response = InvocationResponse(body: body, contentType: request.contentType ?? "application/octet-stream")
+            var lastKey: String?
             for (handler, container) in zip(instance.handlers, variant.containers) {
                 let accept = request.accept ?? "*/*"
                 let key = InvocationCache.key(variant: variant.name, container: container.name, body: response.body,
                                               contentType: response.contentType, accept: accept)
+                lastKey = key
                 if let hit = lock.withLock({ endpoint.cache.lookup(key) }) {
                     response = hit.response
                     measured += hit.latency
@@ -194,7 +197,7 @@ extension SageMaker {
                 let latency = Date().timeIntervalSince(began)
                 lock.withLock { endpoint.cache.store(.init(response: response, latency: latency), for: key) }
             }
-            return (.success(response), measured)
+            return (.success(response, digests(of: response, cacheKey: lastKey, endpoint: endpoint)), measured)
         } catch let error as HandlerError {
             let kind = error.statusCode >= 500 ? "server" : "client"
             return (.failure("ClientError: Received \(kind) error (\(error.statusCode)) from model with message \"\(error.message)\". \(logs)"), measured)
@@ -207,13 +210,22 @@ extension SageMaker {
         }
     }
 
+    /// The reply's digests, computed once per cached result: a burst of identical requests
+    /// writes the same tens of MB a thousand times, and S3 stores it once.
+    private func digests(of response: InvocationResponse, cacheKey: String?, endpoint: HostedEndpoint) -> S3.BodyDigests {
+        if let cacheKey, let known = lock.withLock({ endpoint.cache.lookup(cacheKey)?.digests }) { return known }
+        let computed = S3.BodyDigests(response.body)
+        if let cacheKey { lock.withLock { endpoint.cache.setDigests(computed, for: cacheKey) } }
+        return computed
+    }
+
     /// Writes the result or the failure to S3, publishes the notification, records metrics.
     private func complete(_ request: QueuedInvocation, endpoint: HostedEndpoint, variant: HostedVariant,
                           outcome: AsyncOutcome, modelLatency: (TimeInterval, TimeInterval)?) {
         let notification = endpoint.config.input.asyncInferenceConfig?.outputConfig.notificationConfig
         switch outcome {
-        case .success(let response):
-            write(response.body, contentType: response.contentType, to: request.outputLocation, endpoint: endpoint)
+        case let .success(response, digests):
+            write(response.body, contentType: response.contentType, to: request.outputLocation, endpoint: endpoint, digests: digests)
             publish(to: notification?.successTopic, endpoint: endpoint) {
                 AsyncNotification.success(request, response: response, endpoint: endpoint.name,
                                           region: self.account.region, now: self.clock.now)
@@ -237,10 +249,10 @@ extension SageMaker {
              max(0, clock.now.timeIntervalSince(request.receivedTime) - (modelLatency?.0 ?? 0)) * 1000, .milliseconds)
     }
 
-    private func write(_ body: Data, contentType: String, to uri: String, endpoint: HostedEndpoint) {
+    private func write(_ body: Data, contentType: String, to uri: String, endpoint: HostedEndpoint, digests: S3.BodyDigests? = nil) {
         do {
             let location = try S3URI(parsing: uri)
-            try s3.putObject(bucket: location.bucket, key: location.key, body: body, contentType: contentType)
+            try s3.putObject(bucket: location.bucket, key: location.key, body: body, contentType: contentType, digests: digests)
         } catch {
             endpoint.logs.append("\(clock.now): writing \(uri) failed: \(error)")
             emit(endpoint, variant: nil, "ResponseUploadFailures", 1, .count)

@@ -3,8 +3,9 @@
 import Foundation
 import Serving
 
-/// Registers `nsmc` and `korsts` (SageMaker model handlers, JSON Lines) and the Lambda
-/// function `nsmc-lambda`. Each loads a model directory in the labs' layout.
+/// Registers the SageMaker model handlers (`nsmc`, `korsts`, `kobart`, `yolo-detect`,
+/// `maskrcnn`) and the Lambda functions (`nsmc-lambda`, `yolo-lambda`). Each loads a model
+/// directory in the labs' layout.
 public func registerModelHandlers(into registry: inout HandlerRegistry) {
     registry.register(model: "nsmc", summary: "KoELECTRA NSMC sentiment: {\"text\": [review]} → {\"predicted_label\", \"score\"} (JSON Lines)") {
         try NSMCHandler(directory: $0)
@@ -20,4 +21,7 @@ public func registerModelHandlers(into registry: inout HandlerRegistry) {
         try YOLODetectHandler(directory: $0)
     }
     registry.register(function: "yolo-lambda") { try YOLOLambdaHandler(imageDirectory: $0) }
+    registry.register(model: "maskrcnn", summary: "torchvision Mask R-CNN R50-FPN: video (every 30th frame, 256×256) or image → [{\"boxes\", \"labels\", \"scores\", \"masks\"}] per frame (JSON)") {
+        try MaskRCNNHandler(directory: $0)
+    }
 }

@@ -1,4 +1,5 @@
 // The subcommands, one file each. Add yours here.
 import ArgumentParser
 
-let benchSubcommands: [any ParsableCommand.Type] = [InvokeOverhead.self, BARTBench.self, ELECTRABench.self, YOLOBench.self]
+let benchSubcommands: [any ParsableCommand.Type] = [InvokeOverhead.self, BARTBench.self, ELECTRABench.self, YOLOBench.self,
+                                                     MaskRCNNBench.self]

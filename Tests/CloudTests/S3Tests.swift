@@ -63,7 +63,29 @@ final class S3Tests: XCTestCase {
         try s3.putObject(bucket: "bucket", key: "k", body: Data("two!".utf8))
         XCTAssertEqual(try s3.getObject(bucket: "bucket", key: "k").body, Data("two!".utf8))
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("bucket").path)
-        XCTAssertEqual(files.filter { !$0.hasPrefix(".bucket") }.count, 2, "one metadata file and one body: \(files)")
+        XCTAssertEqual(files.filter { !$0.hasPrefix(".") }.count, 2, "one metadata file and one body: \(files)")
+        let blobs = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("bucket/.blobs").path)
+        XCTAssertEqual(blobs, [Digest.sha256Hex(Data("two!".utf8))], "the replaced content's blob is gone")
+    }
+
+    /// Identical bodies are stored once (lab 3's burst writes one result a thousand times);
+    /// each object still reads back whole, and the blob goes with its last object.
+    func testIdenticalBodiesShareOneBlob() throws {
+        let directory = try makeTemporaryDirectory(self)
+        let s3 = try S3(stateDirectory: directory, account: Account(), clock: VirtualClock())
+        try s3.createBucket("bucket")
+        let body = Data((0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        for index in 0..<20 { try s3.putObject(bucket: "bucket", key: "out/\(index).json", body: body) }
+        let blobs = directory.appendingPathComponent("bucket/.blobs")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: blobs.path).count, 1)
+        var info = stat()
+        XCTAssertEqual(stat(blobs.appendingPathComponent(Digest.sha256Hex(body)).path, &info), 0)
+        XCTAssertEqual(Int(info.st_nlink), 21, "the blob and one link per object")
+        try s3.deleteObject(bucket: "bucket", key: "out/3.json")
+        XCTAssertEqual(try s3.getObject(bucket: "bucket", key: "out/4.json").body, body)
+        XCTAssertEqual(try s3.getObject(bucket: "bucket", key: "out/4.json").eTag, "\"\(Digest.md5Hex(body))\"")
+        for index in 0..<20 where index != 3 { try s3.deleteObject(bucket: "bucket", key: "out/\(index).json") }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: blobs.path), [], "the last delete takes the blob")
     }
 
     /// A metadata commit that fails (here: a directory squats on the metadata file's name)
@@ -79,7 +101,9 @@ final class S3Tests: XCTestCase {
             try s3.putObject(bucket: "bucket", key: "k", body: Data("orphan?".utf8))
         }
         let left = try FileManager.default.contentsOfDirectory(atPath: bucket.path).sorted()
-        XCTAssertEqual(left, [".bucket.json", squatter.lastPathComponent], "no body, no .tmp-*: \(left)")
+        XCTAssertEqual(left, [".blobs", ".bucket.json", squatter.lastPathComponent], "no body, no .tmp-*: \(left)")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: bucket.appendingPathComponent(".blobs").path), [],
+                       "no blob without an object")
     }
 
     /// Temporary files a crashed writer left are swept when S3 opens its state again.

@@ -32,14 +32,14 @@ final class SageMakerInvocationCacheTests: XCTestCase {
         XCTAssertEqual(cache.totalBytes, 40, "replacing an entry releases the old body's bytes")
     }
 
-    /// A video model's 40 MB reply is kept for the async burst, but only six of them at once.
+    /// A video model's 200 MB reply is kept for the async burst, but only five of them at once.
     func testAsynchronousCacheHoldsLargeReplies() {
         var cache = InvocationCache.asynchronous()
-        for index in 0..<8 { cache.store(entry(40 << 20), for: "v\(index)") }
-        XCTAssertEqual(cache.count, 6)
+        for index in 0..<7 { cache.store(entry(200 << 20), for: "v\(index)") }
+        XCTAssertEqual(cache.count, 5)
         XCTAssertNil(cache.lookup("v0"))
-        XCTAssertNotNil(cache.lookup("v7"))
-        cache.store(entry(129 << 20), for: "huge")
-        XCTAssertNil(cache.lookup("huge"), "a reply over 128 MB is not cached")
+        XCTAssertNotNil(cache.lookup("v6"))
+        cache.store(entry((512 << 20) + 1), for: "huge")
+        XCTAssertNil(cache.lookup("huge"), "a reply over 512 MB is not cached")
     }
 }

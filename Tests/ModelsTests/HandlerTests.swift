@@ -14,7 +14,7 @@ final class HandlerTests: XCTestCase {
 
     func testRegistryNamesEveryHandler() {
         let registry = registry()
-        XCTAssertEqual(registry.modelHandlerNames, ["kobart", "korsts", "nsmc", "yolo-detect"])
+        XCTAssertEqual(registry.modelHandlerNames, ["kobart", "korsts", "maskrcnn", "nsmc", "yolo-detect"])
         XCTAssertEqual(registry.functionHandlerNames, ["nsmc-lambda", "yolo-lambda"])
     }
 

@@ -18,13 +18,8 @@ import XCTest
 @testable import Models
 
 struct MaskRCNNGolden: Decodable {
-    struct Summary: Decodable {
-        var shape: [Int]
-        var sum: Double
-        var abs_sum: Double
-        var stride: Int
-        var slice: [Float]
-    }
+    /// The same summary the YOLO goldens write (shape, sums, a strided slice).
+    typealias Summary = YOLOGolden.Summary
     struct Transform: Decodable {
         var resized_size_hw: [Int]
         var padded_batch_shape: [Int]

@@ -32,7 +32,8 @@ public struct LabEngine: Sendable {
     }
 
     static let genericKinds: [any LabStep.Type] = [ProseStep.self, RepeatStep.self, ReadFileStep.self, FigureStep.self,
-                                                   ImageShowStep.self, ImageEncodeStep.self, AssetFetchStep.self]
+                                                   ImageShowStep.self, ImageEncodeStep.self, ImageInstancesStep.self,
+                                                   AssetFetchStep.self]
     static let modelKinds: [any LabStep.Type] = [
         PackageModelStep.self, PredictStep.self,
         LocalDeployStep.self, LocalInvokeStep.self, LocalPredictStep.self, LocalDeleteStep.self,

@@ -96,8 +96,8 @@ public final class StepContext: @unchecked Sendable {
     }
 
     /// Records which weights a model used, for the handout's footer.
-    public func noteWeights(model: String, source: String, isFixture: Bool) {
-        session.noteWeights(WeightsNote(model: model, source: source, isFixture: isFixture))
+    public func noteWeights(model: String, source: String, kind: WeightsNote.Kind) {
+        session.noteWeights(WeightsNote(model: model, source: source, kind: kind))
     }
 
     public func reportProgress(done: Int, total: Int) { onProgress?(done, total) }
@@ -129,7 +129,18 @@ public final class StepContext: @unchecked Sendable {
 }
 
 public struct WeightsNote: Sendable, Hashable {
+    /// What answered, as the handout must say it: never call random or home-made weights pretrained.
+    public enum Kind: Sendable, Hashable {
+        /// Small random weights the project makes for its tests: answers carry no meaning.
+        case randomFixture
+        /// A model the project trained itself offline; its config.json says on what.
+        case demo(description: String)
+        /// Published weights downloaded from their hub (torchvision://, hf://) or fetched assets.
+        case pretrained
+        /// A folder the author gave: whatever its weights are.
+        case supplied
+    }
     public var model: String
     public var source: String
-    public var isFixture: Bool
+    public var kind: Kind
 }

@@ -177,10 +177,17 @@ struct HandoutWriter {
         } else {
             md += "| \(t("모델", "model")) | \(t("가중치", "weights")) | \(t("종류", "kind")) |\n|---|---|---|\n"
             for w in weights {
-                let kind = w.isFixture
-                    ? t("테스트용 픽스처 (프로젝트가 만든 작은 무작위 가중치: 점수에 의미 없음)", "test fixture (small random weights made by the project: scores carry no meaning)")
-                    : t("사전 학습 가중치", "pretrained weights")
-                md += "| \(w.model) | `\(w.source)` | \(kind) |\n"
+                let kind = switch w.kind {
+                case .randomFixture:
+                    t("테스트용 픽스처 (프로젝트가 만든 작은 무작위 가중치: 점수에 의미 없음)", "test fixture (small random weights made by the project: scores carry no meaning)")
+                case let .demo(description):
+                    t("프로젝트가 직접 학습한 데모 모델", "a demo model the project trained itself") + ": " + description
+                case .pretrained:
+                    t("공개된 사전 학습 가중치", "published pretrained weights")
+                case .supplied:
+                    t("지정한 폴더의 가중치", "weights from the folder given")
+                }
+                md += "| \(w.model) | `\(w.source)` | \(cell(kind)) |\n"
             }
         }
         return md

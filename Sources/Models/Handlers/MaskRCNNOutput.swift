@@ -7,18 +7,8 @@
 import Foundation
 
 enum MaskRCNNOutput {
-    static func json(frames: [[InstanceDetection]], height: Int, width: Int) -> Data {
-        var out = Data()
-        out.append(contentsOf: Array("[".utf8))
-        for (index, detections) in frames.enumerated() {
-            if index > 0 { out.append(contentsOf: Array(", ".utf8)) }
-            append(detections, height: height, width: width, to: &out)
-        }
-        out.append(contentsOf: Array("]".utf8))
-        return out
-    }
-
-    private static func append(_ detections: [InstanceDetection], height: Int, width: Int, to out: inout Data) {
+    /// One frame's object, appended to `out`.
+    static func append(_ detections: [InstanceDetection], height: Int, width: Int, to out: inout Data) {
         var text = "{\"boxes\": ["
         text += detections.map { d in "[\(number(d.box.x)), \(number(d.box.y)), \(number(d.box.z)), \(number(d.box.w))]" }
             .joined(separator: ", ")

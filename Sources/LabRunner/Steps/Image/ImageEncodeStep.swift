@@ -7,13 +7,14 @@
 //     max-side: 640                                 # optional: shrink so the longer side fits (INTER_AREA)
 //     quality: 90                                   # optional JPEG quality
 //
-// Output: {base64, bytes, width, height}
+// Output: {base64, bytes, width, height, file}: `file` is the JPEG written beside the handout
+// (a BodyFile for steps that send raw image bytes).
 import Foundation
 import Media
 
 struct ImageEncodeStep: LabStep {
     static let kind = "image.encode"
-    static let summary = "Re-encodes a photo file as a JPEG (optionally shrunk) and gives its base64 for a request body."
+    static let summary = "Re-encodes a photo file as a JPEG (optionally shrunk): its base64 for a request body, and the file for BodyFile."
 
     let file: Arg<String>
     let maxSide: Arg<Int>?
@@ -43,7 +44,10 @@ struct ImageEncodeStep: LabStep {
         guard (1...100).contains(level) else { throw LabError(quality?.location ?? file.location, "'quality' must be 1–100") }
         let jpeg = try JPEGEncoder.encode(image, quality: level)
         context.show(.text("`\(url.lastPathComponent)` → JPEG \(image.width)×\(image.height), \(jpeg.count) bytes"))
+        // Also a file beside the handout, for steps that send raw bytes (BodyFile).
+        let name = "\(context.fileStem)-\(url.deletingPathExtension().lastPathComponent).jpg"
+        try context.session.writeOutput(jpeg, named: name)
         return .object(LabObject([("base64", .string(jpeg.base64EncodedString())), ("bytes", .int(jpeg.count)),
-                                  ("width", .int(image.width)), ("height", .int(image.height))]))
+                                  ("width", .int(image.width)), ("height", .int(image.height)), ("file", .string(name))]))
     }
 }

@@ -11,7 +11,7 @@ enum LocalReply {
             throw LabError(endpoint.location, "the local endpoint answered \(reply.status): \(message)")
         }
         var out = LabObject([("ContentType", .string(reply.contentType))])
-        for (key, value) in RequestBody.decoded(reply.body, contentType: reply.contentType) { out[key] = value }
+        for (key, value) in try RequestBody.readable(reply.body, contentType: reply.contentType, context: context) { out[key] = value }
         return .object(out)
     }
 }

@@ -5,7 +5,7 @@ import Serving
 
 struct PredictStep: LabStep {
     static let kind = "model.predict"
-    static let summary = "Runs a handler on one request in-process (model_fn, then input/predict/output_fn): no endpoint."
+    static let summary = "Runs a handler on one request in-process (model_fn, then input/predict/output_fn): no endpoint. A reply over 1 MB is saved beside the handout as BodyFile."
     let model: Arg<String>, program: Arg<String>, body: Arg<LabValue>?, bodyFile: Arg<String>?
     let contentType: Arg<String>?, accept: Arg<String>?
 
@@ -28,7 +28,7 @@ struct PredictStep: LabStep {
         let response = try handler.invoke(body: payload, contentType: type, accept: try context.resolve(accept, default: type))
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         var out = LabObject([("ContentType", .string(response.contentType)), ("Seconds", .number(seconds))])
-        for (key, value) in RequestBody.decoded(response.body, contentType: response.contentType) { out[key] = value }
+        for (key, value) in try RequestBody.readable(response.body, contentType: response.contentType, context: context) { out[key] = value }
         return .object(out)
     }
 }

@@ -1,10 +1,11 @@
-// `s3.get_object`: GetObject: size, type, and the body decoded when it is text or JSON.
+// `s3.get_object`: GetObject: size, type, and the body decoded when it is text or JSON
+// (over 1 MB: saved beside the handout as BodyFile).
 import Cloud
 import Foundation
 
 struct GetObjectStep: LabStep {
     static let kind = "s3.get_object"
-    static let summary = "GetObject: size, type, and the body decoded when it is text or JSON."
+    static let summary = "GetObject: size, type, and the body decoded when it is text or JSON (over 1 MB: saved beside the handout as BodyFile)."
     let bucket: Arg<String>?, key: Arg<String>?, uri: Arg<String>?
 
     init(arguments: inout StepArguments) throws {
@@ -21,7 +22,8 @@ struct GetObjectStep: LabStep {
         let object = try context.cloud.s3.getObject(bucket: b, key: k)
         var out = LabObject([("ContentLength", .int(object.contentLength)), ("ContentType", .string(object.contentType)),
                              ("ETag", .string(object.eTag)), ("LastModified", Shape.date(object.lastModified))])
-        for (name, value) in RequestBody.decoded(object.body, contentType: object.contentType) where object.body.count <= 1 << 20 {
+        for (name, value) in try RequestBody.readable(object.body, contentType: object.contentType, context: context)
+        where name != "ContentLength" {
             out[name] = value
         }
         return .object(out)

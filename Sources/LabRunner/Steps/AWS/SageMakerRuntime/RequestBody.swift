@@ -23,6 +23,20 @@ enum RequestBody {
         return text.count > 2000 ? String(text.prefix(2000)) + "\n…" : text
     }
 
+    /// Replies larger than this are written beside the handout instead of into it: a
+    /// video model's JSON runs to tens of MB.
+    static let largestShownBytes = 1 << 20
+
+    /// `decoded`, or for a large reply its size and the file it was saved to (`BodyFile`,
+    /// in the handout folder), which later steps can read.
+    static func readable(_ data: Data, contentType: String, context: StepContext) throws -> [(String, LabValue)] {
+        guard data.count > largestShownBytes else { return decoded(data, contentType: contentType) }
+        let suffix = contentType.contains("json") ? "json" : (contentType.hasPrefix("text/") ? "txt" : "bin")
+        let name = "\(context.fileStem)-body.\(suffix)"
+        try context.session.writeOutput(data, named: name)
+        return [("ContentLength", .int(data.count)), ("BodyFile", .string(name))]
+    }
+
     /// JSON Lines as `Lines`, JSON as `Json`, anything else as text in `Body`.
     static func decoded(_ data: Data, contentType: String) -> [(String, LabValue)] {
         guard let text = String(data: data, encoding: .utf8) else {
