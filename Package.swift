@@ -43,8 +43,8 @@ let package = Package(
         .target(name: "Formats", dependencies: ["Inference", "CZlib"]),
         .target(name: "CMediaShims", dependencies: ["CPNG", "CJPEG"],
                 linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
-        .target(name: "Media", dependencies: ["CCairo", "CPNG", "CJPEG", "CMediaShims", "CFFmpeg"], swiftSettings: optimizedInDebug),
-        .target(name: "Models", dependencies: ["Inference", "Formats", "Serving", "Media"], swiftSettings: optimizedInDebug),
+        .target(name: "Media", dependencies: ["CCairo", "CPNG", "CJPEG", "CMediaShims", "CFFmpeg"], swiftSettings: optimizedInDebug + [.swiftLanguageMode(.v6)]),
+        .target(name: "Models", dependencies: ["Inference", "Formats", "Serving", "Media"], swiftSettings: optimizedInDebug + [.swiftLanguageMode(.v6)]),
         .target(name: "Serving", dependencies: ["CZlib"], swiftSettings: optimizedInDebug),
         .target(name: "Cloud", dependencies: ["Serving", .product(name: "Logging", package: "swift-log")]),
         .target(name: "LabRunner", dependencies: [
