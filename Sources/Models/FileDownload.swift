@@ -9,6 +9,19 @@ import FoundationNetworking
 /// returns 404 and writes nothing; any other failure throws `ModelSourceError.download`.
 @discardableResult
 func downloadFile(_ url: URL, to target: URL, acceptMissing: Bool = false) throws -> Int {
+    // A file URL (a mirror on a shared drive) is copied: URLSession on Linux has no file scheme.
+    if url.isFileURL {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            if acceptMissing { return 404 }
+            throw ModelSourceError.download(url: url.absoluteString, reason: "no such file")
+        }
+        let temporary = target.appendingPathExtension("part")
+        try? FileManager.default.removeItem(at: temporary)
+        try FileManager.default.copyItem(at: url, to: temporary)
+        try? FileManager.default.removeItem(at: target)
+        try FileManager.default.moveItem(at: temporary, to: target)
+        return 200
+    }
     let semaphore = DispatchSemaphore(value: 0)
     let outcome = DownloadOutcome()
     let task = URLSession.shared.downloadTask(with: url) { location, response, error in

@@ -117,7 +117,8 @@ struct Predict: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run one inference handler on one input, no endpoint: the notebooks' local test as a command.")
 
-    @Option(help: "The unpacked model folder.") var modelDir: String
+    @Option(help: "The unpacked model folder, or a model as a book names it (fixture:maskrcnn-demo, torchvision://maskrcnn_resnet50_fpn_coco).")
+    var modelDir: String
     @Option(help: "The handler's name.") var handler: String
     @Option(help: "Request content type.") var contentType: String = "application/jsonlines"
     @Option(help: "Response content type.") var accept: String = "application/jsonlines"
@@ -128,9 +129,9 @@ struct Predict: AsyncParsableCommand {
         guard engine.handlers.modelHandlerNames.contains(handler) else {
             throw Exit.invalid(RegistryError.unknownHandler(handler, known: engine.handlers.modelHandlerNames))
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: modelDir, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw Exit.invalid(ValidationError("--model-dir \(modelDir) is not a folder"))
+        let folder: URL
+        do { folder = try engine.modelDirectory(modelDir) } catch {
+            throw Exit.invalid(ValidationError("--model-dir \(modelDir) is not a folder or a known model: \(error)"))
         }
         let body: Data
         do {
@@ -139,7 +140,7 @@ struct Predict: AsyncParsableCommand {
             throw Exit.invalid(ValidationError("cannot read --input \(input ?? "-")"))
         }
         do {
-            let loaded = try engine.handlers.loadModel(handler, from: URL(fileURLWithPath: modelDir))
+            let loaded = try engine.handlers.loadModel(handler, from: folder)
             let response = try loaded.invoke(body: body, contentType: contentType, accept: accept)
             FileHandle.standardOutput.write(response.body)
         } catch {

@@ -68,6 +68,18 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try run(["predict", "--model-dir", "x", "--handler", "nope"]).status, 2)
     }
 
+    /// `--model-dir` takes a model as a book names it; an unknown one is a usage error naming the known ones.
+    func testPredictTakesModelReferences() throws {
+        let image = try Data(contentsOf: LabBookTests.repository.appendingPathComponent("fixtures/goldens/maskrcnn-input.png"))
+        let reply = try run(["predict", "--model-dir", "fixture:maskrcnn-tiny", "--handler", "maskrcnn", "--content-type", "image/png",
+                             "--accept", "application/json"], stdin: image)
+        XCTAssertEqual(reply.status, 0, reply.err)
+        XCTAssertTrue(reply.out.hasPrefix("[{\"boxes\": ["), String(reply.out.prefix(80)))
+        let unknown = try run(["predict", "--model-dir", "fixture:nope", "--handler", "maskrcnn"])
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.err.contains("fixture:maskrcnn-demo"), unknown.err)
+    }
+
     func testFramesWritesTheKeptFramesAsNumberedPNGs() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("labbook-frames-\(UUID())")
         defer { try? FileManager.default.removeItem(at: out) }

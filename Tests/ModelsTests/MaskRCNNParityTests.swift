@@ -14,6 +14,7 @@ import Foundation
 import Formats
 import Inference
 import Media
+import Serving
 import XCTest
 @testable import Models
 
@@ -236,5 +237,27 @@ final class MaskRCNNLoadingTests: XCTestCase {
                 XCTAssertTrue("\(error)".contains(key), "\(json): \(error)")
             }
         }
+    }
+}
+
+final class TorchvisionWeightsTests: XCTestCase {
+    /// The download is checked against the hash prefix in the file name, as torch.hub's
+    /// check_hash does; a wrong file is refused and leaves nothing in the cache.
+    func testDownloadIsCheckedAgainstTheHashPrefix() throws {
+        let source = try TinyModels.fixture("models/maskrcnn-tiny/model.pth")
+        let prefix = String(Digest.sha256Hex(try Data(contentsOf: source)).prefix(8))
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("labbook-tv-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let good = TorchvisionWeights.Checkpoint(reference: "torchvision://tiny", url: source, sha256Prefix: prefix)
+        let folder = try TorchvisionWeights.modelDirectory(good, cache: cache)
+        XCTAssertNoThrow(try Checkpoint.read(contentsOf: folder.appendingPathComponent("model.pth")))
+        XCTAssertEqual(try TorchvisionWeights.modelDirectory(good, cache: cache).standardizedFileURL.path, folder.standardizedFileURL.path,
+                       "the second call is the cache")
+        let bad = TorchvisionWeights.Checkpoint(reference: "torchvision://bad", url: source.deletingLastPathComponent()
+            .appendingPathComponent("model-legacy.pth"), sha256Prefix: prefix)
+        XCTAssertThrowsError(try TorchvisionWeights.modelDirectory(bad, cache: cache)) { error in
+            XCTAssertTrue("\(error)".contains("invalid hash value"), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cache.appendingPathComponent("model-legacy/model-legacy.pth").path))
     }
 }

@@ -32,6 +32,11 @@ public enum TorchvisionWeights {
         guard let checkpoint = all.first(where: { $0.reference == reference }) else {
             throw ModelSourceError.unknownTinyModel(reference, known: all.map(\.reference))
         }
+        return try modelDirectory(checkpoint, cache: cache)
+    }
+
+    /// The folder for `checkpoint`: downloaded and hash-checked once, then from the cache.
+    static func modelDirectory(_ checkpoint: Checkpoint, cache: URL) throws -> URL {
         let folder = cache.appendingPathComponent(checkpoint.fileName.replacingOccurrences(of: ".pth", with: ""))
         let file = folder.appendingPathComponent(checkpoint.fileName)
         if FileManager.default.fileExists(atPath: file.path) { return folder }
