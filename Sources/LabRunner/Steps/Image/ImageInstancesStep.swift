@@ -19,8 +19,7 @@ import Models
 
 struct ImageInstancesStep: LabStep {
     static let kind = "image.instances"
-    static let summary = "Draws one frame of a Mask R-CNN reply (boxes, label score tags, masks and contours) on the frame the handler saw."
-    static let showsOutput = false
+    static let summary = "Draws one frame of a Mask R-CNN reply (dashed boxes, `label score` tags, masks and their contours above 0.5) on the frame the handler saw."
 
     let detections: Arg<String>, video: Arg<String>?, image: Arg<String>?
     let frame: Arg<Int>?, threshold: Arg<Double>?, caption: Arg<LabValue>
