@@ -19,7 +19,7 @@ extension StepContext {
                 throw LabError(location, "no fixture model '\(name)'; fixtures: \(session.services.fixtureModelNames.joined(separator: ", "))")
             }
             // Models the project makes live in fixtures/models; others (yolov3-tiny) are fetched real weights.
-            noteWeights(model: name, source: written, kind: url.path.contains("/fixtures/models/") ? Self.kind(of: url) : .pretrained)
+            noteWeights(model: name, source: written, kind: url.path.contains("/fixtures/models/") ? kind(of: url) : .pretrained)
             return url
         }
         if written.hasPrefix("torchvision://") || written.hasPrefix("hf://") {
@@ -36,17 +36,19 @@ extension StepContext {
         }
         // A fixture passed by path is still what it is.
         let isProjects = url.standardizedFileURL.resolvingSymlinksInPath().path.contains("/fixtures/models/")
-        noteWeights(model: url.lastPathComponent, source: written, kind: isProjects ? Self.kind(of: url) : .supplied)
+        noteWeights(model: url.lastPathComponent, source: written, kind: isProjects ? kind(of: url) : .supplied)
         return url
     }
 
     /// A model of the project's own: a demo model when its config.json describes its
-    /// training, else a random fixture.
-    static func kind(of folder: URL) -> WeightsNote.Kind {
+    /// training (`description_<lang>` in the handout's language, else `description`), else
+    /// a random fixture.
+    func kind(of folder: URL) -> WeightsNote.Kind {
         let config = folder.appendingPathComponent("config.json")
         guard let data = try? Data(contentsOf: config),
               let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-              let description = object["description"] as? String, !description.isEmpty else { return .randomFixture }
+              let description = (object["description_\(language.rawValue)"] ?? object["description"]) as? String,
+              !description.isEmpty else { return .randomFixture }
         return .demo(description: description)
     }
 }
