@@ -57,19 +57,11 @@ public struct LabEngine: Sendable {
     // MARK: Loading
 
     /// Reads and type-checks one book. Errors are located `file:line:col: message`.
-    /// The folder a model reference names, as a book's `model:` takes it: a folder,
-    /// `fixture:<name>` or a bare fixture name (`maskrcnn-demo`), or a hub reference
-    /// (`torchvision://…`, `hf://…`, downloaded once).
+    /// The folder a model reference names, as a book's `model:` takes it (ModelReference),
+    /// relative paths from the working directory.
     public func modelDirectory(_ reference: String) throws -> URL {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: reference, isDirectory: &isDirectory), isDirectory.boolValue {
-            return URL(fileURLWithPath: reference)
-        }
-        let name = reference.hasPrefix("fixture:") ? String(reference.dropFirst("fixture:".count)) : reference
-        if let fixture = fixtures[name] { return fixture }
-        if reference.hasPrefix("torchvision://") || reference.hasPrefix("hf://") { return try Models.modelDirectory(for: reference) }
-        throw ModelSourceError.unknownTinyModel(reference, known: fixtures.keys.sorted().map { "fixture:\($0)" }
-                                                    + TorchvisionWeights.all.map(\.reference) + ["hf://<owner>/<repo>", "a folder"])
+        try ModelReference(reference).directory(fixtures: fixtures,
+                                                base: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
     }
 
     public func load(_ file: URL) throws -> LabBook {

@@ -9,7 +9,8 @@ public final class LabServices: @unchecked Sendable {
     public let handlers: HandlerRegistry
     public let stateDirectory: URL
     public let cloud: CloudEnvironment
-    private let fixtures: [String: URL]
+    /// The models steps name as `fixture:<name>`.
+    let fixtures: [String: URL]
     private let lock = NSLock()
     private var localEndpoints: [String: ModelContainer] = [:]
 
@@ -22,9 +23,6 @@ public final class LabServices: @unchecked Sendable {
 
     /// The simulated time, for the summary's "simulated" column.
     public func simulatedNow() -> Date { cloud.clock.now }
-
-    var fixtureModelNames: [String] { fixtures.keys.sorted() }
-    func fixtureModel(_ name: String) -> URL? { fixtures[name] }
 
     func addLocalEndpoint(_ name: String, _ container: ModelContainer, at location: SourceLocation) throws {
         try lock.withLock {

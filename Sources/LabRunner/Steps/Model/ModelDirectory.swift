@@ -11,32 +11,26 @@ import Models
 import Serving
 
 extension StepContext {
-    /// `fixture:<name>`, a hub reference or a folder; notes which weights were used for the handout.
+    /// `fixture:<name>`, a hub reference or a folder (ModelReference); notes which weights
+    /// were used for the handout.
     func modelDirectory(_ written: String, at location: SourceLocation) throws -> URL {
-        if written.hasPrefix("fixture:") {
-            let name = String(written.dropFirst("fixture:".count))
-            guard let url = session.services.fixtureModel(name) else {
-                throw LabError(location, "no fixture model '\(name)'; fixtures: \(session.services.fixtureModelNames.joined(separator: ", "))")
-            }
-            // Models the project makes live in fixtures/models; others (yolov3-tiny) are fetched real weights.
-            noteWeights(model: name, source: written, kind: url.path.contains("/fixtures/models/") ? kind(of: url) : .pretrained)
-            return url
+        let reference = ModelReference(written)
+        let url: URL
+        do { url = try reference.directory(fixtures: session.services.fixtures, base: session.book.directory) } catch {
+            throw LabError(location, "\(error)")
         }
-        if written.hasPrefix("torchvision://") || written.hasPrefix("hf://") {
-            do {
-                let url = try Models.modelDirectory(for: written)
-                noteWeights(model: url.lastPathComponent, source: written, kind: .pretrained)
-                return url
-            } catch { throw LabError(location, "\(error)") }
+        let kind: WeightsNote.Kind
+        // The project's models live in fixtures/models (also when passed by path); other
+        // fixtures (yolov3-tiny) and hub references are published weights.
+        if url.standardizedFileURL.resolvingSymlinksInPath().path.contains("/fixtures/models/") {
+            kind = self.kind(of: url)
+        } else if case .folder = reference, !written.isEmpty, session.services.fixtures[written] == nil {
+            kind = .supplied
+        } else {
+            kind = .pretrained
         }
-        let url = bookFile(written)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw LabError(location, "model folder \(url.path) does not exist")
-        }
-        // A fixture passed by path is still what it is.
-        let isProjects = url.standardizedFileURL.resolvingSymlinksInPath().path.contains("/fixtures/models/")
-        noteWeights(model: url.lastPathComponent, source: written, kind: isProjects ? kind(of: url) : .supplied)
+        let name = if case let .fixture(fixture) = reference { fixture } else { url.lastPathComponent }
+        noteWeights(model: name, source: written, kind: kind)
         return url
     }
 
