@@ -23,6 +23,16 @@ public struct ModelConfigError: Error, Sendable, Equatable, CustomStringConverti
     public var location: String
     public var message: String
     public var description: String { "\(location): \(message)" }
+
+    /// A JSON value as the message should show it: a string quoted and called one, so `"64"`
+    /// does not read like the number it is not.
+    static func shown(_ value: Any?) -> String {
+        switch value {
+        case nil, is NSNull: "nothing"
+        case let text as String: "the string \"\(text)\""
+        case let value?: "\(value)"
+        }
+    }
 }
 
 /// A model configuration read from a `config.json`.
@@ -55,7 +65,7 @@ extension ELECTRAConfig: ModelConfigFile {
                 return number.intValue
             }
             if object[key] == nil || object[key] is NSNull, let fallback { return fallback }
-            throw ModelConfigError(location: location, message: "'\(key)' must be a positive integer up to 4194304, found \(object[key] ?? "nothing")")
+            throw ModelConfigError(location: location, message: "'\(key)' must be a positive integer up to 4194304, found \(ModelConfigError.shown(object[key]))")
         }
         if let type = object["model_type"] as? String, type != "electra" {
             throw ModelConfigError(location: location, message: "model_type '\(type)' is not electra")

@@ -69,7 +69,7 @@ private struct ConfigReader {
     let location: String
 
     private func fail(_ key: String, _ expected: String) -> ModelConfigError {
-        ModelConfigError(location: location, message: "'\(key)' must be \(expected), found \(object[key].map { "\($0)" } ?? "nothing")")
+        ModelConfigError(location: location, message: "'\(key)' must be \(expected), found \(ModelConfigError.shown(object[key]))")
     }
 
     private func finite(_ value: Any?) -> Double? {
