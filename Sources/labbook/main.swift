@@ -10,9 +10,31 @@ struct Labbook: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "labbook",
         abstract: "Runs SageMaker hands-on labs written as YAML lab books, offline, and writes their handouts.",
-        subcommands: [Run.self, Validate.self, List.self, Predict.self, Frames.self]
+        version: labbookVersion,
+        subcommands: [Run.self, Validate.self, List.self, Predict.self, Models.self, Frames.self]
     )
+
+    /// ArgumentParser exits 64 (EX_USAGE) on a bad command line; labbook documents 2 for
+    /// "the book or command line is invalid", so usage errors exit 2 as well.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
+
+let labbookVersion = "0.2.0"
 
 /// Exit codes: 0 all good, 1 a step or expectation failed, 2 the book or command line is invalid.
 enum Exit {
@@ -37,21 +59,26 @@ struct Run: AsyncParsableCommand {
 
     @Argument(help: "Lab book files or folders of them.") var books: [String]
     @Option(name: .short, help: "Set a parameter: -p name=value (repeatable).") var p: [String] = []
-    @Option(name: .short, help: "A YAML file of parameter values.") var f: String?
+    @Option(name: .short, help: "A YAML file of parameter values (once).") var f: [String] = []
     @Option(help: "Run only this step (and the steps it refers to).") var only: String?
     @Option(help: "Start at this step (and run the earlier steps it refers to).") var from: String?
     @Option(help: "Handout language: ko or en.") var lang: String = "ko"
     @Option(help: "Where handouts go.") var out: String = "output"
     @Option(help: "Write a JUnit XML report here.") var junit: String?
+    @Option(help: "Let books read files under this folder too (repeatable); by default only the book's folder, the handout folder and the asset cache.")
+    var allowRead: [String] = []
 
     func run() async throws {
         let engine = LabEngine()
         do {
             guard let language = Language(rawValue: lang) else { throw ValidationError("--lang is ko or en, not '\(lang)'") }
             if only != nil && from != nil { throw ValidationError("--only and --from cannot be used together") }
+            if f.count > 1 { throw ValidationError("-f was given \(f.count) times (\(f.joined(separator: ", "))); put the values in one file") }
             let loaded = try LabEngine.expand(books).map(engine.load)
-            let overrides = try engine.parameterOverrides(assignments: p, file: f.map(URL.init(fileURLWithPath:)), books: loaded)
-            let options = RunOptions(outputRoot: URL(fileURLWithPath: out), language: language, only: only, from: from)
+            let overrides = try engine.parameterOverrides(assignments: p, file: f.first.map(URL.init(fileURLWithPath:)), books: loaded)
+            InterruptCleanup.install()
+            let options = RunOptions(outputRoot: URL(fileURLWithPath: out), language: language, only: only, from: from,
+                                     allowRead: allowRead.map { URL(fileURLWithPath: $0) })
             let outcome = try await engine.run(loaded, overrides: overrides, options: options,
                                                junit: junit.map(URL.init(fileURLWithPath:)))
             if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
@@ -146,6 +173,24 @@ struct Predict: AsyncParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
+        }
+    }
+}
+
+/// `labbook models`: what a book's `model:` or predict's --model-dir can name, and what each is.
+struct Models: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the models a book or `labbook predict` can name: demo models, test fixtures, published weights.")
+
+    @Option(help: "ko or en.") var language: String = "en"
+
+    func run() async throws {
+        guard let lang = Language(rawValue: language) else { throw Exit.invalid(ValidationError("--language must be ko or en")) }
+        let entries = ModelCatalog.entries(fixtures: LabEngine().fixtures, language: lang)
+        for entry in entries {
+            print(entry.reference)
+            print("    \(entry.kind) · \(entry.architecture)" + (entry.handlers.isEmpty ? "" : " · handlers: \(entry.handlers.joined(separator: ", "))"))
+            print("    \(entry.description)")
         }
     }
 }

@@ -103,4 +103,28 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(notVideo.status, 1)
         XCTAssertTrue(notVideo.err.contains("README.md is not a video"), notVideo.err)
     }
+
+    func testModelsListsWhatEachModelIs() throws {
+        let listed = try run(["models"])
+        XCTAssertEqual(listed.status, 0, listed.err)
+        XCTAssertTrue(listed.out.contains("fixture:nsmc-demo\n    demo model (trained by the project) · ElectraForSequenceClassification, 2 labels · handlers: nsmc, nsmc-lambda"), listed.out)
+        XCTAssertTrue(listed.out.contains("fixture:nsmc-tiny\n    random test fixture"), listed.out)
+        let korean = try run(["models", "--language", "ko"])
+        XCTAssertTrue(korean.out.contains("데모 모델 (프로젝트가 학습)"), korean.out)
+    }
+
+    func testUsageErrorsExitTwoAndVersionPrints() throws {
+        let unknownOption = try run(["run", "labs/00-demo.yaml", "--no-such-option"])
+        XCTAssertEqual(unknownOption.status, 2, unknownOption.err)
+        XCTAssertTrue(unknownOption.err.contains("Unknown option '--no-such-option'"), unknownOption.err)
+        let version = try run(["--version"])
+        XCTAssertEqual(version.status, 0)
+        XCTAssertTrue(version.out.hasPrefix("0."), version.out)
+    }
+
+    func testASecondParameterFileIsRefused() throws {
+        let twice = try run(["run", "labs/00-demo.yaml", "-f", "a.yaml", "-f", "b.yaml", "--out", NSTemporaryDirectory()])
+        XCTAssertEqual(twice.status, 2)
+        XCTAssertTrue(twice.err.contains("-f was given 2 times (a.yaml, b.yaml); put the values in one file"), twice.err)
+    }
 }

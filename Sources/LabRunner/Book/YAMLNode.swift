@@ -50,6 +50,10 @@ public struct BookNode: Sendable {
 enum YAMLReader {
     /// Parses one YAML document. Syntax errors come back located, never as a crash.
     static func read(_ text: String, file: String) throws -> BookNode {
+        if let anchor = YAMLAliasScan.firstAnchor(in: text) {
+            throw LabError(SourceLocation(file: file, line: anchor.line, column: anchor.column),
+                           "YAML anchors and aliases (&\(anchor.name), *\(anchor.name)) are not supported in lab books; repeat the value instead")
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)

@@ -66,11 +66,7 @@ public struct LabEngine: Sendable {
 
     public func load(_ file: URL) throws -> LabBook {
         let name = Self.displayPath(file)
-        let data: Data
-        do { data = try Data(contentsOf: file) } catch {
-            throw LabError(.synthetic(name), "cannot read the file: \(FileManager.default.fileExists(atPath: file.path) ? "not readable" : "no such file")")
-        }
-        guard let text = String(data: data, encoding: .utf8) else { throw LabError(.synthetic(name), "the file is not UTF-8 text") }
+        let text = try BookFile.text(of: file, name: name)
         let root = try YAMLReader.read(text, file: name)
         return try StepParser(catalog: catalog).parseBook(root, file: file)
     }
@@ -110,7 +106,7 @@ public struct LabEngine: Sendable {
         var commandLine = Set<String>()
         if let file {
             let name = Self.displayPath(file)
-            guard let text = try? String(contentsOf: file, encoding: .utf8) else { throw LabError(.synthetic(name), "cannot read the parameter file") }
+            let text = try BookFile.text(of: file, name: name)
             let root = try YAMLReader.read(text, file: name)
             guard let pairs = root.pairs else { throw LabError(root.location, "a parameter file is a mapping from name to value") }
             for pair in pairs { values[pair.key] = (pair.value.value, pair.value.location) }
@@ -169,9 +165,13 @@ public struct LabEngine: Sendable {
                                + (nearestName(to: only, in: book.steps.map(\.id)).map { " (did you mean '\($0)'?)" } ?? ""))
             }
         }
+        if let junit { try Self.checkReplaceable(junit, option: "--junit") }
+        try Self.checkFolder(options.outputRoot, option: "--out")
         for book in books {
             let parameters = try self.parameters(of: book, overrides: overrides)
             let services = try makeServices(for: book, options: options)
+            // The emulated services' files (archives, S3 objects) belong to this run only.
+            defer { try? FileManager.default.removeItem(at: services.stateDirectory) }
             let session = RunSession(book: book, parameters: parameters, options: options, services: services, reporter: reporter)
             try Self.clearOutput(session.outputDirectory)
             reporter.bookStarted(book, language: options.language)
@@ -191,6 +191,24 @@ public struct LabEngine: Sendable {
     }
 
     static let outputMarker = ".labbook-handout"
+
+    /// A report path may be new or a regular file (replaced); never a link, device or folder,
+    /// which an atomic rename would turn into a plain file.
+    static func checkReplaceable(_ file: URL, option: String) throws {
+        guard let type = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.type] as? FileAttributeType else { return }
+        guard type == .typeRegular else {
+            let what = type == .typeSymbolicLink ? "a symbolic link" : type == .typeDirectory ? "a folder" : "not a regular file (a device, pipe or socket)"
+            throw LabError(.synthetic("\(option) \(file.path)"), "is \(what); labbook writes a new file or replaces a regular file only")
+        }
+    }
+
+    /// The handouts' root may be new or a folder; a file there is refused by name.
+    static func checkFolder(_ folder: URL, option: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw LabError(.synthetic("\(option) \(folder.path)"), "is a file; handouts are written into a folder")
+        }
+    }
 
     /// A handout shows one run: an earlier run's files go, but only from a folder
     /// labbook wrote (it carries a marker), never from a folder that happens to share the id.

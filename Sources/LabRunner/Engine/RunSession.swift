@@ -8,9 +8,12 @@ public struct RunOptions: Sendable {
     public var outputRoot: URL
     public var only: String?
     public var from: String?
+    /// Folders a book may read besides its own, the handout folder and the asset cache.
+    public var allowRead: [URL] = []
 
-    public init(outputRoot: URL, language: Language = .ko, only: String? = nil, from: String? = nil) {
+    public init(outputRoot: URL, language: Language = .ko, only: String? = nil, from: String? = nil, allowRead: [URL] = []) {
         self.outputRoot = outputRoot
+        self.allowRead = allowRead
         self.language = language
         self.only = only
         self.from = from
@@ -41,6 +44,9 @@ public final class RunSession: @unchecked Sendable {
     let reporter: ProgressReporter
     private let lock = NSLock()
     private var weights: [WeightsNote] = []
+    /// The weights inside each model archive or image a step made, by its S3 URI, local
+    /// path or image URI, so an endpoint's or function's reply can name them.
+    private var artifactWeights: [String: WeightsNote] = [:]
 
     public var outputDirectory: URL { options.outputRoot.appendingPathComponent(book.id) }
 
@@ -57,6 +63,14 @@ public final class RunSession: @unchecked Sendable {
     }
 
     var weightsUsed: [WeightsNote] { lock.withLock { weights } }
+
+    func noteArtifact(_ location: String, holds note: WeightsNote) {
+        lock.withLock { artifactWeights[location] = note }
+    }
+
+    func weights(inArtifact location: String) -> WeightsNote? {
+        lock.withLock { artifactWeights[location] }
+    }
 
     func writeOutput(_ data: Data, named name: String) throws {
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)

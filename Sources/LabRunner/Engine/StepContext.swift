@@ -10,6 +10,8 @@ public enum HandoutBlock: Sendable {
     /// A PNG written next to the handout.
     case figure(file: String, caption: String)
     case table(header: [String], rows: [[String]])
+    /// Which weights produced the step's output, shown right after it.
+    case weights(WeightsNote)
 }
 
 public final class StepContext: @unchecked Sendable {
@@ -95,9 +97,23 @@ public final class StepContext: @unchecked Sendable {
         lock.withLock { if !abandoned { shownBlocks.append(block) } }
     }
 
-    /// Records which weights a model used, for the handout's footer.
+    /// Records which weights a model used: beside this step's output and in the handout's
+    /// summary at the top and the bottom.
     public func noteWeights(model: String, source: String, kind: WeightsNote.Kind) {
-        session.noteWeights(WeightsNote(model: model, source: source, kind: kind))
+        noteWeights(WeightsNote(model: model, source: source, kind: kind))
+    }
+
+    /// The weights this step has noted, in order.
+    var notedWeights: [WeightsNote] {
+        lock.withLock { shownBlocks.compactMap { if case let .weights(note) = $0 { note } else { nil } } }
+    }
+
+    public func noteWeights(_ note: WeightsNote) {
+        session.noteWeights(note)
+        lock.withLock {
+            let shown = shownBlocks.contains { if case let .weights(old) = $0 { old == note } else { false } }
+            if !abandoned, !shown { shownBlocks.append(.weights(note)) }
+        }
     }
 
     public func reportProgress(done: Int, total: Int) { onProgress?(done, total) }

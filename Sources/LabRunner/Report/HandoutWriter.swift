@@ -36,7 +36,7 @@ struct HandoutWriter {
             }
             md += "\n"
         }
-        return md
+        return md + weightsSummary()
     }
 
     private var relativeBookPath: String {
@@ -71,10 +71,16 @@ struct HandoutWriter {
         if !record.inputs.isEmpty {
             md += "**\(t("입력", "Inputs"))** (`\(record.spec.kind)`)\n\n" + fenced(cut(LabValue.object(record.inputs).prettyJSON), "json")
         }
-        for block in record.blocks { md += render(block) }
+        var weights: [WeightsNote] = []
+        for block in record.blocks {
+            if case let .weights(note) = block { weights.append(note) } else { md += render(block) }
+        }
         if let output = record.output, output != .null, output != .object(LabObject()),
            type(of: record.spec.step).showsOutput || record.status == .failed {
             md += try outputBlock(output, record: record)
+        }
+        for note in weights {
+            md += "> 🧠 \(t("이 단계의 모델 가중치", "Weights behind this step")): **\(note.model)**, \(kindText(note.kind))\n\n"
         }
         switch record.status {
         case .passed: break
@@ -145,6 +151,8 @@ struct HandoutWriter {
             md += "|" + String(repeating: "---|", count: header.count) + "\n"
             for row in rows { md += "| " + row.map(cell).joined(separator: " | ") + " |\n" }
             return md + "\n"
+        case .weights:
+            return "" // shown after the output
         }
     }
 
@@ -155,6 +163,37 @@ struct HandoutWriter {
 
     private func cell(_ s: String) -> String {
         s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+
+    /// What a kind of weights is, said plainly: never call random or home-made weights pretrained.
+    private func kindText(_ kind: WeightsNote.Kind) -> String {
+        switch kind {
+        case .randomFixture:
+            t("테스트용 픽스처 (프로젝트가 만든 작은 무작위 가중치: 점수에 의미 없음)", "test fixture (small random weights made by the project: scores carry no meaning)")
+        case let .demo(description):
+            t("프로젝트가 직접 학습한 데모 모델", "a demo model the project trained itself") + ": " + description
+        case .pretrained:
+            t("공개된 사전 학습 가중치", "published pretrained weights")
+        case .supplied:
+            t("지정한 폴더의 가중치", "weights from the folder given")
+        }
+    }
+
+    /// One line per model at the top, so nobody reads the answers without knowing which weights gave them.
+    private func weightsSummary() -> String {
+        let weights = session.weightsUsed
+        guard !weights.isEmpty else { return "" }
+        var md = "> 🧠 **\(t("이 실행의 모델 가중치", "Model weights in this run"))**  \n"
+        for w in weights {
+            let short = switch w.kind {
+            case .randomFixture: t("무작위 테스트 픽스처: 점수에 의미 없음", "random test fixture: scores carry no meaning")
+            case .demo: t("프로젝트가 학습한 데모 모델", "a demo model the project trained")
+            case .pretrained: t("공개된 사전 학습 가중치", "published pretrained weights")
+            case .supplied: t("지정한 폴더의 가중치", "weights from the folder given")
+            }
+            md += "> · \(w.model): \(short)  \n"
+        }
+        return md + "> " + t("자세한 내용은 [맨 아래](#weights-used)에 있습니다.", "Details are [at the end](#weights-used).") + "\n\n"
     }
 
     private func footer() -> String {
@@ -170,24 +209,14 @@ struct HandoutWriter {
         }
         md += "\n" + t("실행 시간은 이 컴퓨터에서 실제로 걸린 시간(wall clock)이고, 시뮬레이션 시간은 에뮬레이션된 AWS의 가상 시계가 흐른 시간입니다(프로비저닝, 대기, 쿨다운, 모델 지연).",
                         "Wall is the time the step really took on this machine; simulated is the time that passed on the emulated AWS's virtual clock (provisioning, waits, cooldowns, model latency).") + "\n"
-        md += "\n## \(t("사용한 모델 가중치", "Model weights used"))\n\n"
+        md += "\n<a id=\"weights-used\"></a>\n## \(t("사용한 모델 가중치", "Model weights used"))\n\n"
         let weights = session.weightsUsed
         if weights.isEmpty {
             md += t("이 실습은 학습된 모델을 쓰지 않았습니다.", "This lab used no trained model.") + "\n"
         } else {
             md += "| \(t("모델", "model")) | \(t("가중치", "weights")) | \(t("종류", "kind")) |\n|---|---|---|\n"
             for w in weights {
-                let kind = switch w.kind {
-                case .randomFixture:
-                    t("테스트용 픽스처 (프로젝트가 만든 작은 무작위 가중치: 점수에 의미 없음)", "test fixture (small random weights made by the project: scores carry no meaning)")
-                case let .demo(description):
-                    t("프로젝트가 직접 학습한 데모 모델", "a demo model the project trained itself") + ": " + description
-                case .pretrained:
-                    t("공개된 사전 학습 가중치", "published pretrained weights")
-                case .supplied:
-                    t("지정한 폴더의 가중치", "weights from the folder given")
-                }
-                md += "| \(w.model) | `\(w.source)` | \(cell(kind)) |\n"
+                md += "| \(w.model) | `\(w.source)` | \(cell(kindText(w.kind))) |\n"
             }
         }
         return md

@@ -30,7 +30,7 @@ struct ReadFileStep: LabStep {
 
     func run(in context: StepContext) async throws -> LabValue {
         let written = try context.resolve(path)
-        let url = context.bookFile(written)
+        let url = try context.readableFile(written, at: path.location)
         let data: Data
         do {
             let size = (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0

@@ -27,7 +27,7 @@ struct ImageEncodeStep: LabStep {
     }
 
     func run(in context: StepContext) async throws -> LabValue {
-        let url = context.bookFile(try context.resolve(file))
+        let url = try context.readableFile(try context.resolve(file), at: file.location)
         guard let data = try? Data(contentsOf: url) else { throw LabError(file.location, "cannot read \(url.path)") }
         var image: RGBImage
         do { image = try ImageDecoder.decode(data) } catch {

@@ -58,14 +58,14 @@ struct ImageInstancesStep: LabStep {
     private func picture(frame index: Int, in context: StepContext) throws -> RGBImage {
         let size = MaskRCNNHandler.frameSize
         if let image {
-            let url = context.inputFile(try context.resolve(image))
+            let url = try context.readableFile(try context.resolve(image), at: image.location)
             do {
                 let decoded = try ImageDecoder.decode(try Data(contentsOf: url))
                 return try resize(decoded, width: size.width, height: size.height, interpolation: .area)
             } catch { throw LabError(image.location, "cannot read the image \(url.lastPathComponent): \(error)") }
         }
         guard let video else { throw LabError(caption.location, "image.instances needs 'video' or 'image'") }
-        let url = context.inputFile(try context.resolve(video))
+        let url = try context.readableFile(try context.resolve(video), at: video.location)
         do {
             let reader = try VideoReader(path: url.path)
             let selection = try FrameSelection(every: MaskRCNNHandler.frameInterval, width: size.width, height: size.height)
@@ -82,7 +82,7 @@ struct ImageInstancesStep: LabStep {
 
     /// Frame `index` of the reply as instances, masks included.
     private func reply(frame index: Int, width: Int, height: Int, in context: StepContext) throws -> [InstanceFigure.Instance] {
-        let url = context.inputFile(try context.resolve(detections))
+        let url = try context.readableFile(try context.resolve(detections), at: detections.location)
         guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else {
             throw LabError(detections.location, "cannot read \(url.lastPathComponent)")
         }

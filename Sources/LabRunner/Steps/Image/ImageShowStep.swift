@@ -40,7 +40,7 @@ struct ImageShowStep: LabStep {
             data = decoded
         } else if let file {
             location = file.location
-            let url = context.bookFile(try context.resolve(file))
+            let url = try context.readableFile(try context.resolve(file), at: location)
             guard let read = try? Data(contentsOf: url) else { throw LabError(location, "cannot read \(url.path)") }
             data = read
         } else {

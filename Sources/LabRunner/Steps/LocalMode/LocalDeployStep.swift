@@ -21,12 +21,15 @@ struct LocalDeployStep: LabStep {
         }
         try context.session.services.checkLocalEndpointFree(endpoint, at: name.location)
         let path = try context.resolve(artifact)
-        guard let data = try? Data(contentsOf: context.inputFile(path)) else { throw LabError(artifact.location, "cannot read \(path)") }
+        let archive = try context.readableFile(path, at: artifact.location)
+        guard let data = try? Data(contentsOf: archive) else { throw LabError(artifact.location, "cannot read \(path)") }
         let work = context.session.services.stateDirectory.appendingPathComponent("local/\(endpoint)")
         let started = DispatchTime.now()
         let container = try ModelContainer(artifact: data, program: try context.resolve(program),
                                            registry: context.session.services.handlers, workDirectory: work)
         try context.session.services.addLocalEndpoint(endpoint, container, at: name.location)
+        context.noteWeights(inArtifact: archive.path)
+        context.noteArtifact("local:\(endpoint)")
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return .object(LabObject([("EndpointName", .string(endpoint)), ("Ping", .int(container.ping())),
                                   ("ModelLoadSeconds", .number(seconds))]))

@@ -17,7 +17,9 @@ struct LocalInvokeStep: LabStep {
     }
 
     func run(in context: StepContext) async throws -> LabValue {
-        let container = try context.session.services.localEndpoint(try context.resolve(name), at: name.location)
+        let endpoint = try context.resolve(name)
+        let container = try context.session.services.localEndpoint(endpoint, at: name.location)
+        context.noteWeights(inArtifact: "local:\(endpoint)")
         let payload = try RequestBody.resolve(body: body, file: bodyFile, in: context)
         let type = try context.resolve(contentType, default: "application/jsonlines")
         return try LocalReply.shape(container.invocations(body: payload, contentType: type, accept: try context.resolve(accept, default: type)),

@@ -15,7 +15,9 @@ struct LocalPredictStep: LabStep {
     }
 
     func run(in context: StepContext) async throws -> LabValue {
-        let container = try context.session.services.localEndpoint(try context.resolve(name), at: name.location)
+        let endpoint = try context.resolve(name)
+        let container = try context.session.services.localEndpoint(endpoint, at: name.location)
+        context.noteWeights(inArtifact: "local:\(endpoint)")
         let lines = try context.resolve(data).map(\.jsonString).joined(separator: "\n")
         let type = "application/jsonlines"
         return try LocalReply.shape(container.invocations(body: Data(lines.utf8), contentType: type, accept: type),

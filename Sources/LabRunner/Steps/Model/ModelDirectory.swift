@@ -34,15 +34,6 @@ extension StepContext {
         return url
     }
 
-    /// A model of the project's own: a demo model when its config.json describes its
-    /// training (`description_<lang>` in the handout's language, else `description`), else
-    /// a random fixture.
-    func kind(of folder: URL) -> WeightsNote.Kind {
-        let config = folder.appendingPathComponent("config.json")
-        guard let data = try? Data(contentsOf: config),
-              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-              let description = (object["description_\(language.rawValue)"] ?? object["description"]) as? String,
-              !description.isEmpty else { return .randomFixture }
-        return .demo(description: description)
-    }
+    /// A model of the project's own: a demo model or a random fixture (ModelCatalog).
+    func kind(of folder: URL) -> WeightsNote.Kind { .ofProjectModel(folder, language: language) }
 }

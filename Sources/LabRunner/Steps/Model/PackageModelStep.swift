@@ -25,6 +25,7 @@ struct PackageModelStep: LabStep {
             .appendingPathComponent("\(context.stepID)-staging"))
         let file = context.session.services.stateDirectory.appendingPathComponent("\(context.stepID).model.tar.gz")
         try artifact.write(to: file, options: .atomic)
+        context.noteArtifact(file.path)
         let listing = try ModelArtifact.entries(of: artifact).filter { $0.kind == .file }
         context.show(.code(listing.map { "\(String(format: "%10d", $0.contents.count))  \($0.path)" }.joined(separator: "\n"),
                            language: "text", caption: "$ tar -tzvf model.tar.gz"))
@@ -39,6 +40,7 @@ struct PackageModelStep: LabStep {
             if (try? context.cloud.s3.headBucket(parsed.0)) == nil { try context.cloud.s3.createBucket(parsed.0) }
             _ = try context.cloud.s3.putObject(bucket: parsed.0, key: parsed.1, body: artifact, contentType: "application/x-gzip")
             out["ModelDataUrl"] = .string(uri)
+            context.noteArtifact(uri)
         }
         return .object(out)
     }

@@ -25,6 +25,7 @@ struct BuildImageStep: LabStep {
         let image = try context.cloud.ecr.putImage(repositoryName: name, tag: version,
                                                    manifest: ImageManifest(entryPoint: entryPoint, directory: directory))
         let uri = "\(context.cloud.ecr.registryHost)/\(name):\(version)"
+        context.noteArtifact(uri)
         context.show(.code("$ docker build -t \(name) .\n$ docker tag \(name):latest \(uri)\n$ docker push \(uri)\n\(version): digest: \(image.imageId.imageDigest)",
                            language: "text", caption: nil))
         return Shape.object([("imageUri", .string(uri)), ("imageDigest", .string(image.imageId.imageDigest))])

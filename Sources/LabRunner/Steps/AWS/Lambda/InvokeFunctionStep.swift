@@ -22,7 +22,9 @@ struct InvokeFunctionStep: LabStep {
         guard let kind = InvocationType(rawValue: written) else {
             throw LabError.unknown("InvocationType", written, at: type!.location, known: Self.types)
         }
-        let output = try context.cloud.lambda.invoke(functionName: try context.resolve(name), invocationType: kind, payload: data)
+        let function = try context.resolve(name)
+        let output = try context.cloud.lambda.invoke(functionName: function, invocationType: kind, payload: data)
+        context.noteFunctionWeights(function)
         var out = LabObject([("StatusCode", .int(output.statusCode)), ("ColdStart", .bool(output.coldStart)),
                              ("DurationSeconds", .number(output.duration))])
         if let initDuration = output.initDuration { out["InitDurationSeconds"] = .number(initDuration) }

@@ -24,6 +24,7 @@ struct InvokeEndpointAsyncStep: LabStep {
         input.requestTTLSeconds = try ttl.map(context.resolve)
         input.invocationTimeoutSeconds = try timeout.map(context.resolve)
         let output = try context.cloud.sagemakerRuntime.invokeEndpointAsync(input)
+        context.noteEndpointWeights(input.endpointName)
         return Shape.object([("InferenceId", .string(output.inferenceId)), ("OutputLocation", .string(output.outputLocation)),
                              ("FailureLocation", output.failureLocation.map(LabValue.string))])
     }

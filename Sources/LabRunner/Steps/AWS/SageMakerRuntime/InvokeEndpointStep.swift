@@ -29,6 +29,7 @@ struct InvokeEndpointStep: LabStep {
             targetContainerHostname: try target.map(context.resolve))
         let started = context.cloud.clock.now
         let output = try context.cloud.sagemakerRuntime.invokeEndpoint(request)
+        context.noteEndpointWeights(request.endpointName, container: request.targetContainerHostname)
         context.show(.code(RequestBody.preview(payload), language: "json", caption: "Body →"))
         var result = LabObject([("ContentType", .string(output.contentType)),
                                 ("InvokedProductionVariant", .string(output.invokedProductionVariant))])

@@ -8,7 +8,8 @@ enum RequestBody {
     static func resolve(body: Arg<LabValue>?, file: Arg<String>?, in context: StepContext) throws -> Data {
         if let file {
             let path = try context.resolve(file)
-            guard let data = try? Data(contentsOf: context.inputFile(path)) else {
+            let url = try context.readableFile(path, at: file.location)
+            guard let data = try? Data(contentsOf: url) else {
                 throw LabError(file.location, "cannot read BodyFile \(path)")
             }
             return data

@@ -1,0 +1,53 @@
+// Reading a lab book or a parameter file: bounded in size, and every refusal names the file
+// and, for bad text, the line and column, instead of a Foundation error code.
+import Foundation
+
+enum BookFile {
+    /// Books are hand-written: a few hundred lines. Anything far larger is a mistake or an attack.
+    static let maxBytes = 4 << 20
+
+    static func text(of url: URL, name: String) throws -> String {
+        let location = SourceLocation.synthetic(name)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw LabError(location, "no such file")
+        }
+        guard !isDirectory.boolValue else { throw LabError(location, "is a folder; expected a YAML file") }
+        let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+        guard attributes?[.type] as? FileAttributeType == .typeRegular else {
+            throw LabError(location, "is not a regular file (a device, pipe or socket); expected a YAML file")
+        }
+        let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= maxBytes else {
+            throw LabError(location, "the file is \(size / 1024) KB; a lab book or parameter file may be at most \(maxBytes >> 20) MB")
+        }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw LabError(location, "cannot read the file: permission denied or I/O error") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            let (line, column, byte) = firstInvalidUTF8(data)
+            throw LabError(location.at(line: line, column: column), String(format: "the file is not UTF-8 text: byte 0x%02X cannot start or continue a character", byte))
+        }
+        return text
+    }
+
+    /// Where the first byte that breaks UTF-8 is, as line and column (columns count characters).
+    static func firstInvalidUTF8(_ data: Data) -> (line: Int, column: Int, byte: UInt8) {
+        var line = 1, lineStart = 0
+        var index = 0
+        let bytes = [UInt8](data)
+        while index < bytes.count {
+            let lead = bytes[index]
+            let length = lead < 0x80 ? 1 : lead >> 5 == 0b110 ? 2 : lead >> 4 == 0b1110 ? 3 : lead >> 3 == 0b11110 ? 4 : 0
+            let end = index + length
+            let valid = length > 0 && end <= bytes.count
+                && String(bytes: bytes[index..<end], encoding: .utf8) != nil
+            guard valid else {
+                let column = (String(bytes: bytes[lineStart..<index], encoding: .utf8)?.count ?? (index - lineStart)) + 1
+                return (line, column, lead)
+            }
+            if lead == 0x0A { line += 1; lineStart = end }
+            index = end
+        }
+        return (line, 1, 0)
+    }
+}

@@ -1,0 +1,118 @@
+// Files a run reads or writes that are not what they should be: each is refused by name and
+// nothing that labbook did not make is replaced; the run's temporary state does not outlive it.
+import Foundation
+import XCTest
+@testable import LabRunner
+
+final class HostileFileTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("labbook-hostile-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    private func loadError(_ file: URL) -> String {
+        do { _ = try LabEngine().load(file); return "loaded" } catch { return "\(error)" }
+    }
+
+    func testNonFilesAndOversizedFilesAreRefusedByName() throws {
+        XCTAssertTrue(loadError(URL(fileURLWithPath: "/dev/null")).hasSuffix("/dev/null: is not a regular file (a device, pipe or socket); expected a YAML file"),
+                      loadError(URL(fileURLWithPath: "/dev/null")))
+        XCTAssertTrue(loadError(dir).contains("is a folder; expected a YAML file"))
+        XCTAssertTrue(loadError(dir.appendingPathComponent("missing.yaml")).contains("missing.yaml: no such file"))
+        let big = dir.appendingPathComponent("big.yaml")
+        try Data(repeating: UInt8(ascii: "#"), count: BookFile.maxBytes + 1).write(to: big)
+        XCTAssertTrue(loadError(big).contains("a lab book or parameter file may be at most 4 MB"), loadError(big))
+    }
+
+    func testBadUTF8IsLocatedByLineAndColumn() throws {
+        let file = dir.appendingPathComponent("latin1.yaml")
+        try Data("id: a\ntitle: 한글\nintro: caf".utf8 + [0xE9, 0x20, 0x21]).write(to: file)
+        XCTAssertTrue(loadError(file).hasSuffix("latin1.yaml:3:11: the file is not UTF-8 text: byte 0xE9 cannot start or continue a character"),
+                      loadError(file))
+        let location = BookFile.firstInvalidUTF8(Data("가나\n다라마\u{0}".utf8 + [0xFF]))
+        XCTAssertEqual(location.line, 2)
+        XCTAssertEqual(location.column, 5)
+    }
+
+    func testAliasBombIsRefusedAtOnce() throws {
+        var yaml = "id: laughs\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        for level in 1..<12 { yaml += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ", ") + "]\n" }
+        let file = dir.appendingPathComponent("laughs.yaml")
+        try Data(yaml.utf8).write(to: file)
+        let started = Date()
+        XCTAssertTrue(loadError(file).contains("YAML anchors and aliases (&a0, *a0) are not supported"), loadError(file))
+        XCTAssertLessThan(Date().timeIntervalSince(started), 2, "refused before expanding 9^11 nodes")
+    }
+
+    private func run(junit: URL?, out: URL) async throws -> RunOutcome {
+        let file = dir.appendingPathComponent("book.yaml")
+        try Data("id: tiny\ntitle: tiny\nsteps:\n  - {kind: prose, text: hi}\n".utf8).write(to: file)
+        let engine = LabEngine()
+        return try await engine.run([try engine.load(file)], overrides: [:], options: RunOptions(outputRoot: out, language: .en),
+                                    progress: .silent, junit: junit)
+    }
+
+    func testJUnitNeverReplacesALinkOrADeviceAndOutMustBeAFolder() async throws {
+        let target = dir.appendingPathComponent("precious.txt")
+        try Data("keep me".utf8).write(to: target)
+        let link = dir.appendingPathComponent("report.xml")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
+        let cases: [(URL, String)] = [(link, "is a symbolic link"), (URL(fileURLWithPath: "/dev/null"), "is not a regular file"), (dir!, "is a folder")]
+        for (path, what) in cases {
+            do {
+                _ = try await run(junit: path, out: dir.appendingPathComponent("out"))
+                XCTFail("\(path.path) accepted")
+            } catch {
+                XCTAssertTrue("\(error)".contains("--junit \(path.path): \(what)"), "\(error)")
+            }
+        }
+        XCTAssertEqual(try String(contentsOf: target, encoding: .utf8), "keep me")
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link.path), target.path)
+        do {
+            _ = try await run(junit: nil, out: target)
+            XCTFail("--out a file accepted")
+        } catch {
+            XCTAssertTrue("\(error)".contains("--out \(target.path): is a file; handouts are written into a folder"), "\(error)")
+        }
+    }
+
+    func testARunLeavesNoTemporaryState() async throws {
+        let outcome = try await run(junit: dir.appendingPathComponent("junit.xml"), out: dir.appendingPathComponent("out"))
+        XCTAssertEqual(outcome.exitCode, 0)
+        XCTAssertEqual(InterruptCleanup.stateFolders(), [])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/tiny/README.md").path))
+    }
+
+    func testABookReadsOnlyUnderItsFoldersUnlessAllowed() async throws {
+        let secret = FileManager.default.temporaryDirectory.appendingPathComponent("labbook-secret-\(UUID())")
+        try FileManager.default.createDirectory(at: secret, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: secret) }
+        try Data("password".utf8).write(to: secret.appendingPathComponent("key.txt"))
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        // A link inside the book's folder that points out of it is resolved before the check.
+        try FileManager.default.createSymbolicLink(at: book.appendingPathComponent("innocent.txt"),
+                                                   withDestinationURL: secret.appendingPathComponent("key.txt"))
+        let file = book.appendingPathComponent("book.yaml")
+        for path in ["../../\(secret.lastPathComponent)/key.txt", secret.appendingPathComponent("key.txt").path, "innocent.txt"] {
+            try Data("id: thief\ntitle: thief\nsteps:\n  - {kind: read-file, id: steal, path: \"\(path)\"}\n".utf8).write(to: file)
+            let engine = LabEngine()
+            let outcome = try await engine.run([try engine.load(file)], overrides: [:],
+                                               options: RunOptions(outputRoot: dir.appendingPathComponent("out"), language: .en),
+                                               progress: .silent)
+            let failure = outcome.runs[0].records[0].failure ?? ""
+            XCTAssertTrue(failure.contains("outside the folders a book may read") && failure.contains("--allow-read"), failure)
+            let handout = try String(contentsOf: dir.appendingPathComponent("out/thief/README.md"), encoding: .utf8)
+            XCTAssertFalse(handout.contains("password"), path)
+        }
+        let engine = LabEngine()
+        let allowed = try await engine.run([try engine.load(file)], overrides: [:],
+                                           options: RunOptions(outputRoot: dir.appendingPathComponent("out"), language: .en, allowRead: [secret]),
+                                           progress: .silent)
+        XCTAssertEqual(allowed.exitCode, 0, "--allow-read widens the rule")
+    }
+}
