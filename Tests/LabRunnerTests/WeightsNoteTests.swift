@@ -102,6 +102,7 @@ final class WeightsNoteTests: XCTestCase {
         XCTAssertEqual(byReference["fixture:nsmc-demo"]?.handlers, ["nsmc", "nsmc-lambda"])
         XCTAssertEqual(byReference["fixture:korsts-demo"]?.handlers, ["korsts"])
         XCTAssertEqual(byReference["fixture:maskrcnn-demo"]?.architecture, "maskrcnn_resnet50_fpn")
+        XCTAssertEqual(byReference["fixture:kobart-demo"]?.architecture, "BartForConditionalGeneration")
         XCTAssertEqual(byReference["fixture:kobart-tiny"]?.kind, "random test fixture")
         XCTAssertEqual(byReference["fixture:kobart-tiny"]?.handlers, ["kobart"])
         XCTAssertEqual(byReference["torchvision://maskrcnn_resnet50_fpn_coco"]?.kind, "published pretrained weights")

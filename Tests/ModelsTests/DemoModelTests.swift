@@ -26,6 +26,38 @@ final class DemoModelTests: XCTestCase {
     func testSentimentDemoMatchesTransformers() throws { try checkLogits("nsmc-demo", golden: "demo-nsmc.json", pair: false) }
     func testSimilarityDemoMatchesTransformers() throws { try checkLogits("korsts-demo", golden: "demo-korsts.json", pair: true) }
 
+    func testSummaryDemoMatchesTransformersAndTheSeedsBeamSearch() throws {
+        let summarizer = try BARTSummarizer(directory: try offlineModelDirectory("kobart-demo"))
+        for (file, scoring) in [("demo-kobart.json", GenerationOptions.BeamScoring.current), ("demo-kobart-seed.json", .transformers4_12)] {
+            let cases = try golden(file)["cases"] as? [[String: Any]] ?? []
+            XCTAssertGreaterThanOrEqual(cases.count, 8, file)
+            for item in cases {
+                let text = item["text"] as? String ?? ""
+                XCTAssertEqual(try summarizer.tokenizer.encode(text).ids, ints(item["input_ids"]), "encode \(text.prefix(20))")
+                var options = summarizer.generationDefaults
+                options.overlay(item["args"] as? [String: Any] ?? [:])
+                options.beamScoring = scoring
+                let output = try summarizer.generate(inputIDs: ints(item["input_ids"]), options: options)
+                XCTAssertEqual(output, ints(item["output_ids"]), "\(file) \(item["variant"] ?? ""): \(text.prefix(20))")
+            }
+        }
+    }
+
+
+    /// Every summary is clean text taken from its article.
+    func testSummariesAreCleanSentencesFromTheArticle() throws {
+        let handler = try KoBARTHandler(directory: try offlineModelDirectory("kobart-demo"))
+        let cases = (try golden("demo-kobart-seed.json")["cases"] as? [[String: Any]] ?? []).filter { ($0["variant"] as? String) == "seed" }
+        XCTAssertGreaterThanOrEqual(cases.count, 4)
+        for item in cases {
+            let article = item["text"] as? String ?? ""
+            let summary = try handler.summarize(article)
+            XCTAssertFalse(summary.unicodeScalars.contains { $0 == "\u{FFFD}" || $0.properties.generalCategory == .control }, summary)
+            XCTAssertTrue(article.contains(summary.trimmingCharacters(in: .whitespaces)), "\(summary) ⊄ \(article)")
+            XCTAssertTrue(summary.hasSuffix("."), summary)
+        }
+    }
+
     /// What lab 1's handout shows: the reviews get the labels a reader expects.
     func testTheLabsReviewsGetTheExpectedLabels() throws {
         let handler = try NSMCHandler(directory: try offlineModelDirectory("nsmc-demo"))
