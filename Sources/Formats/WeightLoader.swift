@@ -50,6 +50,10 @@ public struct WeightLoader: Sendable {
         guard tensor.shape == shape else {
             throw CheckpointError(.shapeMismatch, key, "expected \(shape), found \(tensor.shape)")
         }
+        // A NaN or infinite weight would run and answer NaN scores with exit 0: refuse it by name.
+        if let index = tensor.firstNonFiniteIndex {
+            throw CheckpointError(.malformed, key, "element \(index) is \(tensor.storage[index]); weights must be finite numbers")
+        }
         usage.used.insert(key)
         return tensor
     }

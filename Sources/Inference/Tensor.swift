@@ -99,3 +99,13 @@ public struct Tensor: Sendable, Equatable {
         }
     }
 }
+
+extension Tensor {
+    /// The index of the first NaN or infinity, if any: weights must be finite numbers.
+    public var firstNonFiniteIndex: Int? {
+        storage.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices where !buffer[index].isFinite { return index }
+            return nil
+        }
+    }
+}

@@ -73,6 +73,20 @@ final class ELECTRATests: XCTestCase {
         }
     }
 
+    func testNonFiniteWeightsAreRefusedByName() throws {
+        let directory = try offlineModelDirectory("nsmc")
+        let config = try ELECTRAConfig(contentsOf: directory.appendingPathComponent("config.json"))
+        for bad in [Float.nan, .infinity, -.infinity] {
+            var tensors = try Checkpoint.read(contentsOf: directory.appendingPathComponent("model.safetensors"))
+            var storage = try XCTUnwrap(tensors["classifier.out_proj.bias"]).storage
+            storage[1] = bad
+            tensors["classifier.out_proj.bias"] = try Tensor(shape: [2], storage: storage)
+            XCTAssertThrowsError(try ELECTRAForSequenceClassification(config: config, weights: WeightLoader(tensors: tensors))) { error in
+                XCTAssertEqual("\(error)", "classifier.out_proj.bias: element 1 is \(bad); weights must be finite numbers")
+            }
+        }
+    }
+
     func testPositionIDsBufferIsIgnoredButOtherExtrasAreReported() throws {
         let classifier = try ELECTRAClassifier(directory: try offlineModelDirectory("nsmc"), weightsFileName: "model.pth")
         XCTAssertNil(classifier.model.unusedWeightsWarning, "model.pth carries electra.embeddings.position_ids")
