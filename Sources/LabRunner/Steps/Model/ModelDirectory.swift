@@ -19,21 +19,13 @@ extension StepContext {
         do { url = try reference.directory(fixtures: session.services.fixtures, base: session.book.directory) } catch {
             throw LabError(location, "\(error)")
         }
-        let kind: WeightsNote.Kind
-        // The project's models live in fixtures/models (also when passed by path); other
-        // fixtures (yolov3-tiny) and hub references are published weights.
-        if url.standardizedFileURL.resolvingSymlinksInPath().path.contains("/fixtures/models/") {
-            kind = self.kind(of: url)
-        } else if case .folder = reference, !written.isEmpty, session.services.fixtures[written] == nil {
+        var kind = WeightsNote.Kind.of(url, language: language)
+        // A folder the author names that is not one of ours: whatever its weights are.
+        if kind == .pretrained, case .folder = reference, !written.isEmpty, session.services.fixtures[written] == nil {
             kind = .supplied
-        } else {
-            kind = .pretrained
         }
         let name = if case let .fixture(fixture) = reference { fixture } else { url.lastPathComponent }
         noteWeights(model: name, source: written, kind: kind)
         return url
     }
-
-    /// A model of the project's own: a demo model or a random fixture (ModelCatalog).
-    func kind(of folder: URL) -> WeightsNote.Kind { .ofProjectModel(folder, language: language) }
 }
