@@ -14,5 +14,9 @@ build: deps
 labs: build
 	.build/release/labbook run labs/ --out output --junit output/junit.xml
 
+# The wire tests are boto3 and the AWS CLI themselves against `labbook serve`.
 test: deps
+	python3 -m pip install -q -r Tests/wire/requirements.txt
 	$(SWIFT) test
+	$(SWIFT) build --product labbook
+	LABBOOK=.build/debug/labbook python3 -m pytest -q Tests/wire

@@ -2,13 +2,17 @@
 import PackageDescription
 
 // Rooms, arrows pointing down only:
-//   labbook   -> LabRunner, Media (`labbook frames`)
-//   LabRunner -> Cloud, Models, Media
-//   Cloud     -> Serving (the handler contract: handlers are found by name)
+//   labbook     -> LabRunner, Media (`labbook frames`), CloudServer (`labbook serve`)
+//   CloudServer -> Cloud, AWSWire (Hummingbird 2: the HTTP server)
+//   LabRunner   -> Cloud, Models, Media
+//   Cloud       -> Serving (the handler contract: handlers are found by name), AWSShapes
+//   AWSWire     -> AWSShapes: the protocols (rest-xml, rest-json, json, query, rpc-v2-cbor)
+//                  and SigV4, with no HTTP server of its own
+//   AWSShapes: botocore's service models, generated; boto3-shaped values; validation
 //   Models    -> Serving, Formats -> Inference; Models -> Media (frames, images)
 //   Media: images, video, drawing, charts
 // System libraries (C, from Debian packages) sit under the rooms that use them:
-// CDNNL under Inference; CZlib under Formats and Serving; CCairo, CPNG, CJPEG and
+// CDNNL under Inference; CZlib under Formats, Serving and AWSWire; CCBOR (libcbor) under AWSWire; CCairo, CPNG, CJPEG and
 // CFFmpeg (libavformat, libavcodec, libswscale, libavutil: video decoding) under Media.
 // A model never imports Cloud; Cloud never imports a model.
 
@@ -28,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
@@ -36,6 +42,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCBOR", path: "Sources/CCBOR", providers: [.apt(["libcbor-dev"])]),
         .systemLibrary(name: "CFFmpeg", path: "Sources/CFFmpeg", pkgConfig: "libavformat",
                        providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
 
@@ -46,7 +53,16 @@ let package = Package(
         .target(name: "Media", dependencies: ["CCairo", "CPNG", "CJPEG", "CMediaShims", "CFFmpeg"], swiftSettings: optimizedInDebug + [.swiftLanguageMode(.v6)]),
         .target(name: "Models", dependencies: ["Inference", "Formats", "Serving", "Media"], swiftSettings: optimizedInDebug + [.swiftLanguageMode(.v6)]),
         .target(name: "Serving", dependencies: ["CZlib"], swiftSettings: optimizedInDebug),
-        .target(name: "Cloud", dependencies: ["Serving", .product(name: "Logging", package: "swift-log")]),
+        // Generated from botocore's service models by scripts/generate_aws_shapes.py.
+        .target(name: "AWSShapes", swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "Cloud", dependencies: ["Serving", "AWSShapes", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "AWSWire", dependencies: [
+            "AWSShapes", "CCBOR", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "CloudServer", dependencies: [
+            "Cloud", "AWSWire", .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "LabRunner", dependencies: [
             "Cloud", "Serving", "Models", "Media",
             .product(name: "Yams", package: "Yams"),
@@ -57,7 +73,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "labbook", dependencies: [
-            "LabRunner", "Serving", "Media",
+            "LabRunner", "Serving", "Media", "Cloud", "CloudServer", "AWSWire",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -68,6 +84,8 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
         .testTarget(name: "ServingTests", dependencies: ["Serving"]),
         .testTarget(name: "CloudTests", dependencies: ["Cloud"]),
+        .testTarget(name: "AWSShapesTests", dependencies: ["AWSShapes"]),
+        .testTarget(name: "AWSWireTests", dependencies: ["AWSWire", "AWSShapes"]),
         .testTarget(name: "LabRunnerTests", dependencies: ["LabRunner"], resources: [.copy("BrokenBooks")]),
     ],
     swiftLanguageModes: [.v5]

@@ -14,6 +14,7 @@ packages=(
   libavcodec-dev       # video: H.264 and other decoders (FFmpeg)
   libswscale-dev       # video: YUV to RGB conversion, as OpenCV's VideoCapture does it
   libavutil-dev        # video: FFmpeg's frames, errors, display matrices
+  libcbor-dev          # CBOR: CloudWatch's smithy-rpc-v2-cbor protocol
   pkg-config
 )
 

@@ -59,7 +59,7 @@ public final class ECR: @unchecked Sendable {
     }
 
     public let account: Account
-    private let clock: VirtualClock
+    let clock: VirtualClock
     private let lock = NSLock()
     private var repositories: [String: RepositoryRecord] = [:]
 

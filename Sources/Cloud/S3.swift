@@ -54,9 +54,9 @@ public final class S3: @unchecked Sendable {
     public static let maxKeysPerPage = 1000
 
     public let account: Account
-    private let clock: VirtualClock
-    private let storage: S3Storage
-    private let lock = NSLock()
+    let clock: VirtualClock
+    let storage: S3Storage
+    let lock = NSLock()
 
     public init(stateDirectory: URL, account: Account, clock: VirtualClock) throws {
         storage = try S3Storage(root: stateDirectory)
@@ -186,13 +186,13 @@ public final class S3: @unchecked Sendable {
 
     // MARK: Helpers
 
-    private func requireBucket(_ name: String) throws {
+    func requireBucket(_ name: String) throws {
         guard S3Names.isPlausibleBucketDirectory(name), storage.bucketExists(name) else {
             throw S3Errors.noSuchBucket(name)
         }
     }
 
-    private func requireObject(bucket: String, key: String) throws -> StoredObjectMetadata {
+    func requireObject(bucket: String, key: String) throws -> StoredObjectMetadata {
         try S3Names.validateKey(key)
         try requireBucket(bucket)
         guard let stored = try storage.metadata(bucket: bucket, key: key) else { throw S3Errors.noSuchKey(key) }

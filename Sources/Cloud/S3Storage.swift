@@ -172,7 +172,7 @@ struct S3Storage {
     }
 
     /// Writes to a temporary file in the same directory and renames it over `url`.
-    private func commit(_ data: Data, to url: URL) throws {
+    func commit(_ data: Data, to url: URL) throws {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(Self.temporaryPrefix + UUID().uuidString)
         do { try data.write(to: temporary) } catch {
             try? files.removeItem(at: temporary)  // a failed write (disk full) may leave part of it
@@ -187,21 +187,21 @@ struct S3Storage {
         }
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, from data: Data, file: URL) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, from data: Data, file: URL) throws -> T {
         do { return try Self.decoder.decode(type, from: data) } catch {
             throw AWSError(service: "s3", code: "InternalError", httpStatus: 500,
                            message: "corrupt S3 state file \(file.path): \(error)")
         }
     }
 
-    private static let encoder: JSONEncoder = {
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .secondsSince1970
         return encoder
     }()
 
-    private static let decoder: JSONDecoder = {
+    static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         return decoder

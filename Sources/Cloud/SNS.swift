@@ -117,6 +117,40 @@ public final class SNS: @unchecked Sendable {
         lock.withLock { topics.removeAll { $0.arn == topicArn } }
     }
 
+    /// GetTopicAttributes: the attributes set at creation over SNS's defaults, with the
+    /// read-only ones (Owner, subscription counts, the effective delivery policy) filled in.
+    public func getTopicAttributes(topicArn: String) throws -> [String: String] {
+        try lock.withLock {
+            let topic = topics[try topicIndex(topicArn)]
+            let confirmed = topic.subscriptions.filter(\.confirmed).count
+            var attributes = [
+                "TopicArn": topic.arn, "Owner": account.id, "DisplayName": "",
+                "Policy": Self.defaultPolicy(topicArn: topic.arn, owner: account.id),
+                "EffectiveDeliveryPolicy": Self.defaultDeliveryPolicy,
+                "SubscriptionsConfirmed": String(confirmed),
+                "SubscriptionsPending": String(topic.subscriptions.count - confirmed),
+                "SubscriptionsDeleted": "0",  // subscriptions go only with their topic here
+            ]
+            if topic.attributes["FifoTopic"] == "true" { attributes["ContentBasedDeduplication"] = "false" }
+            attributes.merge(topic.attributes) { _, set in set }
+            if let delivery = topic.attributes["DeliveryPolicy"] { attributes["EffectiveDeliveryPolicy"] = delivery }
+            return attributes
+        }
+    }
+
+    /// The access policy SNS gives a topic created without one: only the owner's account may use it.
+    static func defaultPolicy(topicArn: String, owner: String) -> String {
+        let actions = ["GetTopicAttributes", "SetTopicAttributes", "AddPermission", "RemovePermission", "DeleteTopic",
+                       "Subscribe", "ListSubscriptionsByTopic", "Publish"].map { "\"SNS:\($0)\"" }
+        return #"{"Version":"2008-10-17","Id":"__default_policy_ID","Statement":[{"Sid":"__default_statement_ID","#
+            + #""Effect":"Allow","Principal":{"AWS":"*"},"Action":["# + actions.joined(separator: ",") + "],"
+            + #""Resource":"\#(topicArn)","Condition":{"StringEquals":{"AWS:SourceOwner":"\#(owner)"}}}]}"#
+    }
+
+    static let defaultDeliveryPolicy = #"{"http":{"defaultHealthyRetryPolicy":{"minDelayTarget":20,"maxDelayTarget":20,"#
+        + #""numRetries":3,"numMaxDelayRetries":0,"numNoDelayRetries":0,"numMinDelayRetries":0,"backoffFunction":"linear"},"#
+        + #""disableSubscriptionOverrides":false,"defaultRequestPolicy":{"headerContentType":"text/plain; charset=UTF-8"}}}"#
+
     // MARK: Subscriptions
 
     /// Returns the subscription's ARN, or "pending confirmation" for an unconfirmed

@@ -1,5 +1,6 @@
 // Errors as AWS returns them: a code and an HTTP status taken from botocore's service
-// models, and AWS's own message. The wire server (CloudServer) maps these one to one.
+// models, and AWS's own message. The wire protocols (AWSWire) write these in each
+// protocol's own error shape.
 import Foundation
 
 public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,0 +1,86 @@
+// `labbook serve`: the emulated AWS account on one port for boto3, the AWS CLI and any
+// SDK. The first line on stdout is the URL; SIGTERM or Ctrl-C stops it.
+import ArgumentParser
+import Cloud
+import AWSWire
+import CloudServer
+import Foundation
+import LabRunner
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the emulated AWS services over HTTP for boto3, the AWS CLI and other SDKs.")
+
+    @Option(help: "Address to listen on. Loopback unless you say otherwise.") var host = "127.0.0.1"
+    @Option(help: "Port; 0 picks a free one.") var port = 4566
+    @Option(help: "Keep S3 objects here across restarts (default: a temporary folder removed on exit).") var stateDir: String?
+    @Option(help: "The account's region.") var region = "ap-northeast-2"
+    @Option(help: "Virtual seconds per real second (1 = endpoints take their real minutes).") var timeScale = 1.0
+    @Option(help: "A file of `ACCESS_KEY_ID SECRET_ACCESS_KEY` lines accepted for SigV4 (default: test test).")
+    var credentials: String?
+    @Flag(help: "Accept unsigned requests and any signature.") var noAuth = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535, not \(port)") }
+        guard timeScale > 0, timeScale.isFinite, timeScale <= 1_000_000 else {
+            throw ValidationError("--time-scale must be a positive number up to 1000000, not \(timeScale)")
+        }
+        guard region.range(of: "^[a-z]{2}(-[a-z]+)+-[0-9]$", options: .regularExpression) != nil else {
+            throw ValidationError("--region \(region) is not a region name such as ap-northeast-2")
+        }
+    }
+
+    func run() async throws {
+        var options = ServerOptions()
+        options.verifySignatures = !noAuth
+        if let credentials { options.credentials = try Self.readCredentials(credentials) }
+        let (directory, temporary) = try stateDirectory()
+        defer { if temporary { try? FileManager.default.removeItem(at: directory) } }
+
+        let clock = VirtualClock(start: Date())
+        let engine = LabEngine()
+        let cloud = try CloudEnvironment(stateDirectory: directory, registry: engine.handlers,
+                                         account: Account(region: region), clock: clock)
+        let dispatch = CloudDispatch(cloud: cloud)
+        let server = CloudHTTPServer(service: WireService(dispatch: dispatch, options: options), host: host, port: port)
+        let ticking = Task { await ServerClock(clock: clock, scale: timeScale).run(on: dispatch) }
+        defer { ticking.cancel() }
+        do {
+            try await server.run { url in
+                print(url)
+                fflush(stdout)
+            }
+        } catch {
+            FileHandle.standardError.write(Data("error: cannot serve on \(host):\(port): \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    private func stateDirectory() throws -> (URL, Bool) {
+        if let stateDir {
+            let url = URL(fileURLWithPath: stateDir, isDirectory: true)
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            return (url, false)
+        }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("labbook-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return (url, true)
+    }
+
+    static func readCredentials(_ path: String) throws -> [SigV4Credentials] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw Exit.invalid(ValidationError("--credentials \(path) cannot be read as UTF-8 text"))
+        }
+        var found: [SigV4Credentials] = []
+        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let words = line.split(whereSeparator: \.isWhitespace)
+            if words.isEmpty || words[0].hasPrefix("#") { continue }
+            guard words.count == 2 else {
+                throw Exit.invalid(ValidationError("\(path):\(n + 1): expected `ACCESS_KEY_ID SECRET_ACCESS_KEY`, found \(words.count) words"))
+            }
+            found.append(SigV4Credentials(accessKeyID: String(words[0]), secretAccessKey: String(words[1])))
+        }
+        guard !found.isEmpty else { throw Exit.invalid(ValidationError("\(path) lists no credentials")) }
+        return found
+    }
+}
