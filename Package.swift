@@ -4,7 +4,8 @@ import PackageDescription
 // Rooms, arrows pointing down only:
 //   labbook     -> LabRunner, Media (`labbook frames`), CloudServer (`labbook serve`)
 //   CloudServer -> Cloud, AWSWire (Hummingbird 2: the HTTP server)
-//   LabRunner   -> Cloud, Models, Media
+//   LabRunner   -> Cloud, Models, Media, AWSWire (WireClient: `--endpoint-url`, and labbook serve's
+//                  `/_labbook/` API for the steps no AWS API answers)
 //   Cloud       -> Serving (the handler contract: handlers are found by name), AWSShapes
 //   AWSWire     -> AWSShapes: the protocols (rest-xml, rest-json, json, query, rpc-v2-cbor)
 //                  and SigV4, with no HTTP server of its own
@@ -34,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
@@ -61,15 +64,16 @@ let package = Package(
         ], swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "CloudServer", dependencies: [
             "Cloud", "AWSWire", .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "LabRunner", dependencies: [
-            "Cloud", "Serving", "Models", "Media",
+            "Cloud", "Serving", "Models", "Media", "AWSWire",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "labbook-bench", dependencies: [
-            "Cloud", "Serving", "Models", "Media", "Inference", "Formats",
+            "Cloud", "CloudServer", "AWSWire", "AWSShapes", "Serving", "Models", "Media", "Inference", "Formats",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "labbook", dependencies: [
@@ -86,6 +90,7 @@ let package = Package(
         .testTarget(name: "CloudTests", dependencies: ["Cloud"]),
         .testTarget(name: "AWSShapesTests", dependencies: ["AWSShapes"]),
         .testTarget(name: "AWSWireTests", dependencies: ["AWSWire", "AWSShapes"]),
+        .testTarget(name: "CloudServerTests", dependencies: ["CloudServer", "Cloud", "AWSWire", "AWSShapes", "Serving"]),
         .testTarget(name: "LabRunnerTests", dependencies: ["LabRunner"], resources: [.copy("BrokenBooks")]),
     ],
     swiftLanguageModes: [.v5]

@@ -80,6 +80,9 @@ struct CBORShapeCodec {
         return value(try CBORTree.decode(data), model.shape(shape))
     }
 
+    /// A body read with no shape to guide it (error bodies).
+    func decodeRaw(_ data: Data) throws -> AWSValue { raw(try CBORTree.decode(data)) }
+
     func value(_ tree: CBORTree, _ shape: Shape) -> AWSValue {
         switch (shape.kind, tree) {
         case (_, .null): return .null

@@ -40,8 +40,8 @@ enum S3Names {
         (try? validateBucketName(name)) != nil
     }
 
-    /// S3 allows almost any key; this emulation keeps objects on disk, so it also refuses
-    /// keys that would read as a path outside the bucket (`..` segments, a leading `/`, NUL).
+    /// S3's key rules: 1 to 1,024 bytes of UTF-8. NUL is refused too: an S3 listing is
+    /// XML 1.0, which cannot carry it.
     static func validateKey(_ key: String) throws {
         let length = key.utf8.count
         guard length <= S3.maxKeyBytes else {
@@ -54,11 +54,9 @@ enum S3Names {
             reason = "the object key must not be empty"
         } else if key.utf8.contains(0) {
             reason = "the object key must not contain a NUL character"
-        } else if key.hasPrefix("/") {
-            reason = "the object key must not start with '/'"
-        } else if key.split(separator: "/", omittingEmptySubsequences: false).contains("..") {
-            reason = "the object key must not contain a '..' path segment"
         } else {
+            // Keys are opaque to S3: `../x` and `/x` are ordinary keys. They never become
+            // paths here (S3Storage names files by the key's SHA-256), so none can escape.
             reason = nil
         }
         if let reason {

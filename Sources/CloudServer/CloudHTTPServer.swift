@@ -24,11 +24,12 @@ public struct CloudHTTPServer: Sendable {
     /// `onListening` gets the bound URL (the real port when `port` is 0).
     public func run(onListening: @escaping @Sendable (String) async -> Void) async throws {
         var logger = Logger(label: "labbook.serve")
-        logger.logLevel = .warning
+        logger.logLevel = .critical  // a client dropping its connection is not the operator's business
         let responder = WireResponder(service: service)
         let host = self.host
         let app = Application(
             responder: responder,
+            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
             configuration: .init(address: .hostname(host, port: port), serverName: "labbook"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
@@ -47,32 +48,36 @@ struct WireResponder: HTTPResponder {
     func respond(to request: Request, context: Context) async throws -> Response {
         let limit = service.options.maxBodyBytes
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-            return tooLarge(limit)
+            return tooLarge(limit, path: request.uri.path)
         }
         var request = request
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: limit)
         } catch {
-            return tooLarge(limit)
+            return tooLarge(limit, path: request.uri.path)
         }
         let wire = WireRequest(method: request.method.rawValue, target: request.head.path ?? "/",
                                headers: request.headers.map { ($0.name.rawName, $0.value) }
                                    + (request.head.authority.map { [("host", $0)] } ?? []),
                                body: Data(buffer: body))
-        let answer = await service.respond(to: wire)
+        return response(await service.respond(to: wire), isHead: request.method == .head)
+    }
+
+    private func response(_ answer: WireResponse, isHead: Bool) -> Response {
         var fields = HTTPFields()
         for (name, value) in answer.headers {
             if let field = HTTPField.Name(name) { fields.append(HTTPField(name: field, value: value)) }
         }
-        let isHead = request.method == .head
         // A HEAD answer keeps the Content-Length of the object it describes.
         if !isHead || fields[.contentLength] == nil { fields[.contentLength] = String(answer.body.count) }
         return Response(status: .init(code: answer.status), headers: fields,
                         body: isHead ? ResponseBody() : ResponseBody(byteBuffer: ByteBuffer(data: answer.body)))
     }
 
-    private func tooLarge(_ limit: Int) -> Response {
+    /// S3's EntityTooLarge, or the `/_labbook/` API's own JSON error for its paths.
+    private func tooLarge(_ limit: Int, path: String) -> Response {
+        if path.hasPrefix(LabbookExtensions.prefix) { return response(LabbookExtensions.tooLarge(limit), isHead: false) }
         let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>EntityTooLarge</Code><Message>Your proposed upload exceeds the maximum allowed size of \(limit) bytes for one request on this server.</Message></Error>"
         return Response(status: .init(code: 400), headers: [.contentType: "application/xml"],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: xml)))

@@ -16,14 +16,19 @@ public struct ServerClock: Sendable {
         self.tick = tick
     }
 
-    /// Advances the clock until cancelled, on `queue` so that scheduled events (endpoint
-    /// transitions, async invocations) run where the dispatch runs.
+    /// Advances the clock until cancelled, inside the dispatch's lock so that scheduled
+    /// events (endpoint transitions, async invocations) never interleave with a call. Each
+    /// tick adds the wall time since the last one rather than aiming at start + elapsed:
+    /// a client's `POST /_labbook/clock` moves the clock ahead, and time runs on from there.
     public func run(on dispatch: CloudDispatch) async {
-        let startWall = Date(), startVirtual = clock.now
+        var last = ContinuousClock.now
         while !Task.isCancelled {
             try? await Task.sleep(for: tick)
-            let target = startVirtual.addingTimeInterval(Date().timeIntervalSince(startWall) * scale)
-            dispatch.synchronized { if target > clock.now { clock.advance(to: target) } }
+            let now = ContinuousClock.now
+            let elapsed = now - last
+            last = now
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            dispatch.synchronized { clock.advance(by: seconds * scale) }
         }
     }
 }

@@ -14,6 +14,9 @@ public struct ServerOptions: Sendable {
     /// Requests larger than this are refused before they are read (S3's EntityTooLarge).
     public var maxBodyBytes = 128 * 1024 * 1024
     public var virtualHostBases = ["localhost", "s3.localhost", "localhost.localstack.cloud"]
+    /// Virtual seconds per real second: what ServerClock ticks at (`--time-scale`) and
+    /// `GET /_labbook/clock` reports, so a client can tell server time from its own.
+    public var timeScale = 1.0
 
     public init() {}
 }
@@ -24,7 +27,7 @@ public final class WireService: Sendable {
     private let router: RequestRouter
     private let signatures: SignatureCheck
     /// Service calls leave the event loop for this queue: a model can compute for seconds.
-    private let queue = DispatchQueue(label: "labbook.cloud.dispatch")
+    let queue = DispatchQueue(label: "labbook.cloud.dispatch")
 
     public init(dispatch: CloudDispatch, options: ServerOptions) {
         self.dispatch = dispatch
@@ -34,6 +37,8 @@ public final class WireService: Sendable {
     }
 
     public func respond(to incoming: WireRequest) async -> WireResponse {
+        // labbook's own API (LabbookExtensions.swift) before AWS routing: no AWS path starts with `/_`.
+        if LabbookExtensions.handles(incoming) { return await respondToExtension(incoming) }
         let requestID = UUID().uuidString
         var request = incoming
         var route: RoutedRequest?
@@ -49,7 +54,7 @@ public final class WireService: Sendable {
         }
     }
 
-    private func checkSignature(_ request: WireRequest) throws -> SignatureParts? {
+    func checkSignature(_ request: WireRequest) throws -> SignatureParts? {
         guard options.verifySignatures else { return SigV4.parts(of: request) }
         return try signatures.verify(request, family: family(request), now: Date())
     }
@@ -57,6 +62,7 @@ public final class WireService: Sendable {
     /// Which family's error codes a request hears, judged before it is routed.
     private func family(_ request: WireRequest) -> SignatureCheck.Family {
         if request.header("x-amz-target") != nil || request.header("smithy-protocol") != nil { return .json }
+        if LabbookExtensions.handles(request) { return .json }
         if request.queryValue("Action") != nil || (request.header("content-type") ?? "").hasPrefix("application/x-www-form-urlencoded") {
             return .query
         }

@@ -59,10 +59,16 @@ public enum ModelArtifact {
     }
 
     /// Unpacks into `destination` (created if missing); returns the relative paths written.
-    /// Nothing is written unless every entry is well formed and stays inside `destination`.
+    /// Nothing is written unless every entry is well formed and stays inside `destination`,
+    /// and, when `allowingLinks` is false, none is a symbolic link (an archive from a client
+    /// the unpacker does not trust, whose links it has no reason to keep).
     @discardableResult
-    public static func unpack(_ archive: Data, into destination: URL, limit: Int = maxUnpackedSize) throws -> [String] {
+    public static func unpack(_ archive: Data, into destination: URL, limit: Int = maxUnpackedSize,
+                              allowingLinks: Bool = true) throws -> [String] {
         let entries = try entries(of: archive, limit: limit)
+        if !allowingLinks, let link = entries.first(where: { if case .symbolicLink = $0.kind { true } else { false } }) {
+            throw ModelArtifactError.escapingEntry(path: link.path, reason: "symbolic links are not accepted here")
+        }
         let planned = try entries.compactMap { try plannedPath(for: $0) }
         let root = destination.standardizedFileURL
         do {

@@ -1,5 +1,6 @@
 // The `labbook` command: parses arguments and hands them to LabRunner.
 import ArgumentParser
+import AWSWire
 import Foundation
 import LabRunner
 import Media
@@ -67,6 +68,10 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Write a JUnit XML report here.") var junit: String?
     @Option(help: "Let books read files under this folder too (repeatable); by default only the book's folder, the handout folder and the asset cache.")
     var allowRead: [String] = []
+    @Option(help: "Send every AWS call to this endpoint (labbook serve, or AWS itself), signed with credentials from the standard chain.")
+    var endpointURL: String?
+    @Option(help: "The credentials profile for --endpoint-url (default: AWS_PROFILE or default).") var profile: String?
+    @Option(help: "The region for --endpoint-url (default: AWS_REGION, the profile's region, or ap-northeast-2).") var region: String?
 
     func run() async throws {
         let engine = LabEngine()
@@ -77,8 +82,9 @@ struct Run: AsyncParsableCommand {
             let loaded = try LabEngine.expand(books).map(engine.load)
             let overrides = try engine.parameterOverrides(assignments: p, file: f.first.map(URL.init(fileURLWithPath:)), books: loaded)
             InterruptCleanup.install()
-            let options = RunOptions(outputRoot: URL(fileURLWithPath: out), language: language, only: only, from: from,
+            var options = RunOptions(outputRoot: URL(fileURLWithPath: out), language: language, only: only, from: from,
                                      allowRead: allowRead.map { URL(fileURLWithPath: $0) })
+            options.remote = try remoteCaller()
             let outcome = try await engine.run(loaded, overrides: overrides, options: options,
                                                junit: junit.map(URL.init(fileURLWithPath:)))
             if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
@@ -87,6 +93,20 @@ struct Run: AsyncParsableCommand {
         } catch {
             throw Exit.classify(error)
         }
+    }
+
+    private func remoteCaller() throws -> WireClient? {
+        guard let endpointURL else {
+            if profile != nil || region != nil { throw ValidationError("--profile and --region apply to --endpoint-url only") }
+            return nil
+        }
+        guard let url = URL(string: endpointURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw ValidationError("--endpoint-url must be an http(s) URL such as http://127.0.0.1:4566, not '\(endpointURL)'")
+        }
+        let credentials: ClientCredentials
+        do { credentials = try CredentialChain.resolve(profile: profile) } catch { throw ValidationError("\(error)") }
+        return WireClient(endpoint: url, credentials: credentials,
+                          region: region ?? CredentialChain.region(profile: profile) ?? "ap-northeast-2")
     }
 }
 

@@ -33,6 +33,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var options = ServerOptions()
         options.verifySignatures = !noAuth
+        options.timeScale = timeScale
         if let credentials { options.credentials = try Self.readCredentials(credentials) }
         let (directory, temporary) = try stateDirectory()
         defer { if temporary { try? FileManager.default.removeItem(at: directory) } }
@@ -43,7 +44,7 @@ struct Serve: AsyncParsableCommand {
                                          account: Account(region: region), clock: clock)
         let dispatch = CloudDispatch(cloud: cloud)
         let server = CloudHTTPServer(service: WireService(dispatch: dispatch, options: options), host: host, port: port)
-        let ticking = Task { await ServerClock(clock: clock, scale: timeScale).run(on: dispatch) }
+        let ticking = Task { await ServerClock(clock: clock, scale: options.timeScale).run(on: dispatch) }
         defer { ticking.cancel() }
         do {
             try await server.run { url in

@@ -147,6 +147,16 @@ final class ModelArtifactTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: destination.appendingPathComponent("code/w")), Data("w".utf8), "links inside are fine")
     }
 
+    func testRefusesEveryLinkWhenAskedTo() throws {
+        let archive = try hostile([TarEntry(path: "weights.bin", kind: .file, mode: 0o644, contents: Data("w".utf8)),
+                                   TarEntry(path: "code/w", kind: .symbolicLink(target: "../weights.bin"), mode: 0o777)])
+        let destination = try temporaryDirectory().appendingPathComponent("dest")
+        XCTAssertThrowsError(try ModelArtifact.unpack(archive, into: destination, allowingLinks: false)) { error in
+            XCTAssertEqual(error as? ModelArtifactError, .escapingEntry(path: "code/w", reason: "symbolic links are not accepted here"))
+        }
+        XCTAssertFalse(files.fileExists(atPath: destination.path), "nothing is written when a link is refused")
+    }
+
     func testRejectsCorruptAndTruncatedArchives() throws {
         let model = try makeModelDirectory()
         let good = try ModelArtifact.pack(directory: model)

@@ -26,9 +26,13 @@ def labbook_binary():
 
 class Server:
     def __init__(self, *args):
-        self.state = tempfile.mkdtemp(prefix="labbook-wire-")
+        if "--state-dir" in args:
+            self.state = args[args.index("--state-dir") + 1]
+        else:
+            self.state = tempfile.mkdtemp(prefix="labbook-wire-")
+            args = ("--state-dir", self.state, *args)
         self.process = subprocess.Popen(
-            [labbook_binary(), "serve", "--port", "0", "--state-dir", self.state, *args],
+            [labbook_binary(), "serve", "--port", "0", *args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.url = self.process.stdout.readline().strip()
         if not self.url.startswith("http://127.0.0.1:"):

@@ -38,6 +38,10 @@ public final class CloudDispatch: @unchecked Sendable {
     /// Calls `operation` as `boto3.client(service).<operation>(**input)` would.
     /// Throws `AWSError`, with the service's own code for a request its model refuses.
     public func call(_ service: String, _ operation: String, _ input: AWSValue = .empty) throws -> AWSValue {
+        try perform(service, operation, input)
+    }
+
+    private func perform(_ service: String, _ operation: String, _ input: AWSValue) throws -> AWSValue {
         guard let model = Self.model(service) else {
             throw AWSError(service: service, code: "UnknownService", httpStatus: 400,
                            message: "Unknown service: '\(service)'. labbook emulates: \(ServiceModel.all.map(\.name).joined(separator: ", "))")
@@ -102,4 +106,13 @@ extension CloudDispatch {
         defer { lock.unlock() }
         return try body()
     }
+}
+
+extension CloudDispatch: AWSCaller {
+    public func call(_ service: String, _ operation: String, _ input: AWSValue) async throws -> AWSValue {
+        try perform(service, operation, input)
+    }
+
+    public var destination: String { "the embedded cloud" }
+    public var region: String { cloud.account.region }
 }

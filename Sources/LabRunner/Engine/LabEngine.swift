@@ -229,6 +229,6 @@ public struct LabEngine: Sendable {
             .appendingPathComponent("labbook-state-\(book.id)-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.removeItem(at: state)
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
-        return try LabServices(handlers: handlers, stateDirectory: state, fixtures: fixtures)
+        return try LabServices(handlers: handlers, stateDirectory: state, fixtures: fixtures, remote: options.remote)
     }
 }

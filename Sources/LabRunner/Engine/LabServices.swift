@@ -9,16 +9,22 @@ public final class LabServices: @unchecked Sendable {
     public let handlers: HandlerRegistry
     public let stateDirectory: URL
     public let cloud: CloudEnvironment
+    /// Where steps' AWS calls go: the embedded account's dispatch unless the run has
+    /// `--endpoint-url`.
+    public let aws: any AWSCaller
+    /// labbook serve's clock as this run last read it (LabbookAPI.swift); unused on the embedded account.
+    let serverClock = ServerClockReading()
     /// The models steps name as `fixture:<name>`.
     let fixtures: [String: URL]
     private let lock = NSLock()
     private var localEndpoints: [String: ModelContainer] = [:]
 
-    public init(handlers: HandlerRegistry, stateDirectory: URL, fixtures: [String: URL]) throws {
+    public init(handlers: HandlerRegistry, stateDirectory: URL, fixtures: [String: URL], remote: (any AWSCaller)? = nil) throws {
         self.handlers = handlers
         self.stateDirectory = stateDirectory
         self.fixtures = fixtures
         cloud = try CloudEnvironment(stateDirectory: stateDirectory.appendingPathComponent("cloud"), registry: handlers)
+        aws = remote ?? CloudDispatch(cloud: cloud)
     }
 
     /// The simulated time, for the summary's "simulated" column.

@@ -10,6 +10,8 @@ public struct RunOptions: Sendable {
     public var from: String?
     /// Folders a book may read besides its own, the handout folder and the asset cache.
     public var allowRead: [URL] = []
+    /// `--endpoint-url`: AWS calls go over the wire to this caller instead of the embedded account.
+    public var remote: (any AWSCaller)?
 
     public init(outputRoot: URL, language: Language = .ko, only: String? = nil, from: String? = nil, allowRead: [URL] = []) {
         self.outputRoot = outputRoot

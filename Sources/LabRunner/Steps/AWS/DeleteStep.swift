@@ -1,5 +1,5 @@
 // Delete calls that take one name and return nothing share one step kind, generic over
-// the resource: each service's file says what it deletes and how.
+// the resource: each service's file says what it deletes and by which member.
 import Cloud
 import Foundation
 
@@ -14,15 +14,24 @@ struct DeleteStep<Resource: DeletableResource>: LabStep {
 
     func run(in context: StepContext) async throws -> LabValue {
         let value = try context.resolve(name)
-        try Resource.delete(value, in: context.cloud)
-        return Shape.object([(Resource.member, .string(value)), ("Deleted", .bool(true))])
+        let output: AWSValue = try await context.call(Resource.service, Resource.operation, [Resource.member: .string(value)])
+        return LabValue(aws: output, adding: [(Resource.member, .string(value)), ("Deleted", .bool(true))])
     }
 }
 
+/// A resource deleted by `<service>.<Operation>(<member>=name)`.
 protocol DeletableResource: Sendable {
+    /// The step kind, `<service>.delete_<noun>`.
     static var kind: String { get }
+    /// botocore's service name; by default the kind's prefix.
+    static var service: String { get }
+    /// botocore's operation name, e.g. DeleteEndpoint.
     static var operation: String { get }
     static var noun: String { get }
+    /// The one parameter, e.g. EndpointName.
     static var member: String { get }
-    static func delete(_ name: String, in cloud: CloudEnvironment) throws
+}
+
+extension DeletableResource {
+    static var service: String { String(kind.prefix { $0 != "." }) }
 }

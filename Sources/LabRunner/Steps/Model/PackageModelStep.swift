@@ -37,12 +37,28 @@ struct PackageModelStep: LabStep {
             do { let u = try S3URI(parsing: uri); parsed = (u.bucket, u.key) } catch {
                 throw LabError(upload.location, "upload must be s3://bucket/key, not '\(uri)'")
             }
-            if (try? context.cloud.s3.headBucket(parsed.0)) == nil { try context.cloud.s3.createBucket(parsed.0) }
-            _ = try context.cloud.s3.putObject(bucket: parsed.0, key: parsed.1, body: artifact, contentType: "application/x-gzip")
+            try await Self.upload(artifact, bucket: parsed.0, key: parsed.1, in: context)
             out["ModelDataUrl"] = .string(uri)
             context.noteArtifact(uri)
         }
         return .object(out)
+    }
+
+    /// PutObject, after creating the bucket when HeadBucket says it does not exist (in the
+    /// calls' region, as S3 requires outside us-east-1).
+    static func upload(_ artifact: Data, bucket: String, key: String, in context: StepContext) async throws {
+        do {
+            let _: AWSValue = try await context.call("s3", "HeadBucket", ["Bucket": .string(bucket)])
+        } catch let error as AWSError where error.httpStatus == 404 {
+            let region = context.awsRegion
+            let _: AWSValue = try await context.call("s3", "CreateBucket", .structure([
+                ("Bucket", .string(bucket)),
+                ("CreateBucketConfiguration", region == "us-east-1" ? nil : ["LocationConstraint": .string(region)]),
+            ]))
+        }
+        let _: AWSValue = try await context.call("s3", "PutObject", [
+            "Bucket": .string(bucket), "Key": .string(key), "Body": .blob(artifact), "ContentType": "application/x-gzip",
+        ])
     }
 
     /// The model's files at the root and code/handler.json naming the handler.

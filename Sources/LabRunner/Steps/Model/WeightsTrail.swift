@@ -19,23 +19,31 @@ extension StepContext {
     }
 
     /// The weights behind an endpoint's reply: every variant's containers, or only the
-    /// one a multi-container endpoint's TargetContainerHostname names.
-    func noteEndpointWeights(_ endpoint: String, container: String? = nil) {
-        let sagemaker = cloud.sagemaker
-        guard let described = try? sagemaker.describeEndpoint(endpointName: endpoint),
-              let config = try? sagemaker.describeEndpointConfig(endpointConfigName: described.endpointConfigName) else { return }
-        for variant in config.productionVariants {
-            guard let name = variant.modelName, let model = try? sagemaker.describeModel(modelName: name) else { continue }
-            let containers = model.containers ?? [model.primaryContainer].compactMap { $0 }
-            for definition in containers where container == nil || definition.containerHostname == container {
-                if let url = definition.modelDataUrl { noteWeights(inArtifact: url) }
+    /// one a multi-container endpoint's TargetContainerHostname names. The trail is read
+    /// with Describe calls, so it holds over the wire as well; a link that cannot be read
+    /// (deleted meanwhile, not allowed) just leaves the note out.
+    func noteEndpointWeights(_ endpoint: String, container: String? = nil) async {
+        guard let described = await describe("DescribeEndpoint", "EndpointName", endpoint),
+              let configName = described["EndpointConfigName"]?.string,
+              let config = await describe("DescribeEndpointConfig", "EndpointConfigName", configName) else { return }
+        for variant in config["ProductionVariants"]?.list ?? [] {
+            guard let name = variant["ModelName"]?.string,
+                  let model = await describe("DescribeModel", "ModelName", name) else { continue }
+            let containers = model["Containers"]?.list ?? [model["PrimaryContainer"]].compactMap { $0 }
+            for definition in containers where container == nil || definition["ContainerHostname"]?.string == container {
+                if let url = definition["ModelDataUrl"]?.string { noteWeights(inArtifact: url) }
             }
         }
     }
 
     /// The weights inside a function's image.
-    func noteFunctionWeights(_ function: String) {
-        guard let described = try? cloud.lambda.getFunction(functionName: function) else { return }
-        noteWeights(inArtifact: described.code.imageUri)
+    func noteFunctionWeights(_ function: String) async {
+        guard let described: AWSValue = try? await call("lambda", "GetFunction", ["FunctionName": .string(function)]),
+              let image = described["Code"]?["ImageUri"]?.string else { return }
+        noteWeights(inArtifact: image)
+    }
+
+    private func describe(_ operation: String, _ member: String, _ name: String) async -> AWSValue? {
+        try? await call("sagemaker", operation, [member: .string(name)])
     }
 }

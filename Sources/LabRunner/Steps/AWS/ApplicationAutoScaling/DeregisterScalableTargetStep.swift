@@ -14,9 +14,10 @@ struct DeregisterScalableTargetStep: LabStep {
     }
 
     func run(in context: StepContext) async throws -> LabValue {
-        try context.cloud.applicationAutoScaling.deregisterScalableTarget(
-            serviceNamespace: try context.resolve(namespace), resourceId: try context.resolve(resource),
-            scalableDimension: try context.resolve(dimension))
-        return Shape.object([("Deregistered", .bool(true))])
+        let output: AWSValue = try await context.call("application-autoscaling", "DeregisterScalableTarget", [
+            "ServiceNamespace": .string(try context.resolve(namespace)), "ResourceId": .string(try context.resolve(resource)),
+            "ScalableDimension": .string(try context.resolve(dimension)),
+        ])
+        return LabValue(aws: output, adding: [("Deregistered", .bool(true))])
     }
 }

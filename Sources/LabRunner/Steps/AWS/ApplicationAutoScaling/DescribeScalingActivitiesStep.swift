@@ -12,12 +12,12 @@ struct DescribeScalingActivitiesStep: LabStep {
         resource = try arguments.optional("ResourceId")
     }
 
+    /// Every page as one answer, as boto3's paginator builds it.
     func run(in context: StepContext) async throws -> LabValue {
-        let activities = try context.cloud.applicationAutoScaling.describeScalingActivities(
-            serviceNamespace: try context.resolve(namespace), resourceId: try resource.map(context.resolve))
-        return Shape.object([("ScalingActivities", .list(activities.map { a in
-            Shape.object([("Description", .string(a.description)), ("Cause", .string(a.cause)),
-                          ("StartTime", Shape.date(a.startTime)), ("StatusCode", .string(a.statusCode.rawValue))])
-        }))])
+        var parameters: [String: AWSValue] = ["ServiceNamespace": .string(try context.resolve(namespace))]
+        if let resource { parameters["ResourceId"] = .string(try context.resolve(resource)) }
+        let (activities, _) = try await context.callPages("application-autoscaling", "DescribeScalingActivities", .map(parameters),
+                                                          token: ("NextToken", "NextToken"), items: "ScalingActivities")
+        return Shape.object([("ScalingActivities", .list(activities.map(LabValue.init(aws:))))])
     }
 }

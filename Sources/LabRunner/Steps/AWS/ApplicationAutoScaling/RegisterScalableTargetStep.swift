@@ -16,9 +16,10 @@ struct RegisterScalableTargetStep: LabStep {
     }
 
     func run(in context: StepContext) async throws -> LabValue {
-        let arn = try context.cloud.applicationAutoScaling.registerScalableTarget(
-            serviceNamespace: try context.resolve(namespace), resourceId: try context.resolve(resource),
-            scalableDimension: try context.resolve(dimension), minCapacity: try context.resolve(min), maxCapacity: try context.resolve(max))
-        return Shape.object([("ScalableTargetARN", .string(arn))])
+        LabValue(aws: try await context.call("application-autoscaling", "RegisterScalableTarget", [
+            "ServiceNamespace": .string(try context.resolve(namespace)), "ResourceId": .string(try context.resolve(resource)),
+            "ScalableDimension": .string(try context.resolve(dimension)),
+            "MinCapacity": .int(try context.resolve(min)), "MaxCapacity": .int(try context.resolve(max)),
+        ]))
     }
 }

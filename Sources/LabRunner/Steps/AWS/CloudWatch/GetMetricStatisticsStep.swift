@@ -1,7 +1,7 @@
 // `cloudwatch.get_metric_statistics`: GetMetricStatistics with boto3's parameters and
 // response (Label, Datapoints), plus the series of the first statistic as plain lists for a
-// figure. The window is StartTime/EndTime (ISO 8601) as in boto3, or `LastMinutes` on the
-// simulated clock, which a lab book can write without knowing the simulated date.
+// figure. The window is StartTime/EndTime (ISO 8601) as in boto3, or `LastMinutes` up to now
+// (the simulated clock when embedded), which a book can write without knowing the date.
 import Cloud
 import Foundation
 
@@ -32,30 +32,33 @@ struct GetMetricStatisticsStep: LabStep {
         statistics = chosen
     }
 
+    /// boto3's answer with its datapoints in time order, and the first statistic as a
+    /// series: AWS returns datapoints in no particular order; sorted, they plot and index.
     func run(in context: StepContext) async throws -> LabValue {
         let (start, end) = try window(in: context)
         let stats = try resolvedStatistics(in: context)
-        let output = try context.cloud.cloudWatch.getMetricStatistics(
-            namespace: try context.resolve(namespace), metricName: try context.resolve(metric), dimensions: try resolvedDimensions(in: context),
-            startTime: start, endTime: end, period: try context.resolve(period, default: 60), statistics: stats)
-        // AWS returns datapoints in no particular order; sorted, they plot and index as a series.
-        let points = output.datapoints.sorted { $0.timestamp < $1.timestamp }
-        let values = points.map { value($0, stats[0]) ?? 0 }
-        let datapoints = points.map { point in
-            Shape.object([("Timestamp", Shape.date(point.timestamp))] + stats.map { ($0.rawValue, value(point, $0).map(LabValue.number)) }
-                         + [("Unit", .string(point.unit.rawValue))])
-        }
-        return Shape.object([("Label", .string(output.label)), ("Datapoints", .list(datapoints)),
-                             ("Count", .int(values.count)),
-                             ("Minutes", .list(points.map { .number($0.timestamp.timeIntervalSince(start) / 60) })),
-                             ("Values", .list(values.map(LabValue.number))), ("Max", values.max().map(LabValue.number))])
+        var parameters: [String: AWSValue] = [
+            "Namespace": .string(try context.resolve(namespace)), "MetricName": .string(try context.resolve(metric)),
+            "StartTime": .timestamp(start), "EndTime": .timestamp(end), "Period": .int(try context.resolve(period, default: 60)),
+            "Statistics": stats,
+        ]
+        if let dimensions { parameters["Dimensions"] = try context.resolve(dimensions).awsValue }
+        let output = try await context.call("cloudwatch", "GetMetricStatistics", .map(parameters))
+        let points = (output["Datapoints"]?.list ?? []).sorted { ($0["Timestamp"]?.date ?? .distantPast) < ($1["Timestamp"]?.date ?? .distantPast) }
+        let first = stats.list?.first?.string ?? ""
+        let values = points.map { $0[first]?.double ?? 0 }
+        return LabValue(aws: output, adding: [
+            ("Datapoints", .list(points.map(LabValue.init(aws:)))), ("Count", .int(values.count)),
+            ("Minutes", .list(points.map { .number(($0["Timestamp"]?.date ?? start).timeIntervalSince(start) / 60) })),
+            ("Values", .list(values.map(LabValue.number))), ("Max", values.max().map(LabValue.number)),
+        ])
     }
 
     private func window(in context: StepContext) throws -> (Date, Date) {
         if let minutes {
             let span = try context.resolve(minutes)
             guard (1...10_080).contains(span) else { throw LabError(minutes.location, "LastMinutes is 1 to 10080 (a week)") }
-            let end = context.cloud.clock.now
+            let end = context.awsNow
             return (end.addingTimeInterval(-60 * Double(span)), end)
         }
         func date(_ arg: Arg<String>) throws -> Date {
@@ -71,36 +74,10 @@ struct GetMetricStatisticsStep: LabStep {
         return (try date(startTime), try date(endTime))
     }
 
-    private func resolvedStatistics(in context: StepContext) throws -> [Statistic] {
+    /// boto3's `Statistics` list; the older `Statistic` (one name) becomes a list of one.
+    /// The dispatch checks the names against the model.
+    private func resolvedStatistics(in context: StepContext) throws -> AWSValue {
         let value = try context.resolve(statistics)
-        let names = value.list?.map(\.string) ?? [value.string]
-        guard !names.isEmpty else { throw LabError(statistics.location, "Statistics names at least one statistic") }
-        return try names.map { name in
-            guard let name, let statistic = Statistic(rawValue: name) else {
-                throw LabError.unknown("Statistic", name ?? "\(value)", at: statistics.location, known: Statistic.allCases.map(\.rawValue))
-            }
-            return statistic
-        }
-    }
-
-    private func resolvedDimensions(in context: StepContext) throws -> [MetricDimension] {
-        guard let dimensions else { return [] }
-        guard let list = try context.resolve(dimensions).list else { throw LabError(dimensions.location, "Dimensions is a list of {Name, Value}") }
-        return try list.enumerated().map { index, value in
-            var reader = try ShapeReader(value, path: "Dimensions[\(index)]", at: dimensions.location)
-            let dimension = MetricDimension(name: try reader.string("Name"), value: try reader.string("Value"))
-            try reader.finish()
-            return dimension
-        }
-    }
-
-    private func value(_ point: Datapoint, _ statistic: Statistic) -> Double? {
-        switch statistic {
-        case .average: point.average
-        case .sum: point.sum
-        case .sampleCount: point.sampleCount
-        case .minimum: point.minimum
-        case .maximum: point.maximum
-        }
+        return value.string.map { .list([.string($0)]) } ?? value.awsValue
     }
 }

@@ -1,7 +1,12 @@
 // `ecr.build_and_push`: Builds an image (handler + files, no Docker) and pushes it with a tag; returns the image URI.
 import Cloud
 import Foundation
+import Serving
 
+/// No ECR API builds an image (docker does, then pushes layers over the registry's own
+/// protocol): the step stores the handler name and the model folder's files as an image in
+/// the embedded ECR or, over the wire, sends them to labbook serve's `POST /_labbook/ecr/images`
+/// as a gzip'd tar.
 struct BuildImageStep: LabStep {
     static let kind = "ecr.build_and_push"
     static let summary = "Builds an image (handler + files, no Docker) and pushes it with a tag; returns the image URI."
@@ -22,12 +27,35 @@ struct BuildImageStep: LabStep {
         }
         let directory = try context.modelDirectory(try context.resolve(model), at: model.location)
         let name = try context.resolve(repository), version = try context.resolve(tag, default: "latest")
-        let image = try context.cloud.ecr.putImage(repositoryName: name, tag: version,
-                                                   manifest: ImageManifest(entryPoint: entryPoint, directory: directory))
-        let uri = "\(context.cloud.ecr.registryHost)/\(name):\(version)"
+        let (uri, digest) = context.isEmbedded
+            ? try embedded(name, version, ImageManifest(entryPoint: entryPoint, directory: directory), context.cloud)
+            : try await remote(name, version, entryPoint, directory, in: context)
         context.noteArtifact(uri)
-        context.show(.code("$ docker build -t \(name) .\n$ docker tag \(name):latest \(uri)\n$ docker push \(uri)\n\(version): digest: \(image.imageId.imageDigest)",
+        context.show(.code("$ docker build -t \(name) .\n$ docker tag \(name):latest \(uri)\n$ docker push \(uri)\n\(version): digest: \(digest)",
                            language: "text", caption: nil))
-        return Shape.object([("imageUri", .string(uri)), ("imageDigest", .string(image.imageId.imageDigest))])
+        return Shape.object([("imageUri", .string(uri)), ("imageDigest", .string(digest))])
+    }
+
+    private func embedded(_ name: String, _ version: String, _ manifest: ImageManifest,
+                          _ cloud: CloudEnvironment) throws -> (uri: String, digest: String) {
+        let image = try cloud.ecr.putImage(repositoryName: name, tag: version, manifest: manifest)
+        return ("\(cloud.ecr.registryHost)/\(name):\(version)", image.imageId.imageDigest)
+    }
+
+    private func remote(_ name: String, _ version: String, _ entryPoint: String, _ directory: URL,
+                        in context: StepContext) async throws -> (uri: String, digest: String) {
+        let archive: Data
+        do { archive = try ModelArtifact.pack(directory: directory) } catch {
+            throw LabError(model.location, "the image's files cannot be packed for the push: \(error)")
+        }
+        let answer = try await context.labbookExtension(
+            Self.kind, at: repository.location,
+            onRealAWS: "run docker build && docker push yourself: docker build -t \(name) . && docker tag \(name) <registry>/\(name):\(version) && docker push <registry>/\(name):\(version), then use the image's URI",
+            method: "POST", path: "/_labbook/ecr/images",
+            query: [("repositoryName", name), ("tag", version), ("handler", entryPoint)], body: archive)
+        guard let uri = answer["imageUri"]?.string, let digest = answer["imageDigest"]?.string else {
+            throw LabError(repository.location, "labbook serve's /_labbook/ecr/images answered without imageUri and imageDigest: \(answer)")
+        }
+        return (uri, digest)
     }
 }

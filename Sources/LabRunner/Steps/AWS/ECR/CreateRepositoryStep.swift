@@ -10,10 +10,6 @@ struct CreateRepositoryStep: LabStep {
     init(arguments: inout StepArguments) throws { name = try arguments.required("repositoryName") }
 
     func run(in context: StepContext) async throws -> LabValue {
-        let repository = try context.cloud.ecr.createRepository(repositoryName: try context.resolve(name))
-        return Shape.object([("repository", Shape.object([
-            ("repositoryArn", .string(repository.repositoryArn)), ("repositoryName", .string(repository.repositoryName)),
-            ("repositoryUri", .string(repository.repositoryUri)), ("registryId", .string(repository.registryId)),
-        ]))])
+        LabValue(aws: try await context.call("ecr", "CreateRepository", ["repositoryName": .string(try context.resolve(name))]))
     }
 }

@@ -13,7 +13,9 @@ struct DeleteRepositoryStep: LabStep {
     }
 
     func run(in context: StepContext) async throws -> LabValue {
-        try context.cloud.ecr.deleteRepository(repositoryName: try context.resolve(name), force: try context.resolve(force, default: false))
-        return Shape.object([("Deleted", .bool(true))])
+        var parameters: [String: AWSValue] = ["repositoryName": .string(try context.resolve(name))]
+        if let force { parameters["force"] = .bool(try context.resolve(force)) }
+        let output = try await context.call("ecr", "DeleteRepository", .map(parameters))
+        return LabValue(aws: output, adding: [("Deleted", .bool(true))])
     }
 }

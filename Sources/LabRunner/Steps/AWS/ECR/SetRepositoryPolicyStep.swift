@@ -12,10 +12,11 @@ struct SetRepositoryPolicyStep: LabStep {
         policy = try arguments.required("policyText")
     }
 
+    /// boto3 takes the policy as JSON text; a book may write it as a mapping.
     func run(in context: StepContext) async throws -> LabValue {
         let text = try context.resolve(policy)
-        let repository = try context.resolve(name)
-        try context.cloud.ecr.setRepositoryPolicy(repositoryName: repository, policyText: text.string ?? text.jsonString)
-        return Shape.object([("repositoryName", .string(repository)), ("policyText", .string(text.string ?? text.jsonString))])
+        return LabValue(aws: try await context.call("ecr", "SetRepositoryPolicy", [
+            "repositoryName": .string(try context.resolve(name)), "policyText": .string(text.string ?? text.jsonString),
+        ]))
     }
 }

@@ -12,10 +12,13 @@ struct AttachRolePolicyStep: LabStep {
         policy = try arguments.required("PolicyArn")
     }
 
+    /// AttachRolePolicy answers nothing; the step shows what the role now has
+    /// (ListAttachedRolePolicies, every page).
     func run(in context: StepContext) async throws -> LabValue {
-        let name = try context.resolve(role)
-        try context.cloud.iam.attachRolePolicy(roleName: name, policyArn: try context.resolve(policy))
-        return Shape.object([("AttachedPolicies", .list(try context.cloud.iam.listAttachedRolePolicies(roleName: name)
-            .map { Shape.object([("PolicyName", .string($0.policyName)), ("PolicyArn", .string($0.policyArn))]) }))])
+        let name = AWSValue.string(try context.resolve(role))
+        _ = try await context.call("iam", "AttachRolePolicy", ["RoleName": name, "PolicyArn": .string(try context.resolve(policy))])
+        let (attached, _) = try await context.callPages("iam", "ListAttachedRolePolicies", ["RoleName": name],
+                                                        token: ("Marker", "Marker"), items: "AttachedPolicies")
+        return Shape.object([("AttachedPolicies", .list(attached.map(LabValue.init(aws:))))])
     }
 }

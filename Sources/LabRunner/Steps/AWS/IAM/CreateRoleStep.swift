@@ -13,14 +13,25 @@ struct CreateRoleStep: LabStep {
         description = try arguments.optional("Description")
     }
 
+    /// boto3 takes the policy as JSON text; a book may write it as a mapping. The answer's
+    /// document comes back as a mapping, as boto3 decodes it.
     func run(in context: StepContext) async throws -> LabValue {
         let document = try context.resolve(trust)
-        let role = try context.cloud.iam.createRole(roleName: try context.resolve(name),
-                                                    assumeRolePolicyDocument: document.string ?? document.jsonString,
-                                                    description: try description.map(context.resolve))
-        return Shape.object([("Role", Shape.object([
-            ("RoleName", .string(role.roleName)), ("RoleId", .string(role.roleId)), ("Arn", .string(role.arn)),
-            ("Path", .string(role.path)), ("CreateDate", Shape.date(role.createDate)),
-        ]))])
+        var parameters: [String: AWSValue] = [
+            "RoleName": .string(try context.resolve(name)),
+            "AssumeRolePolicyDocument": .string(document.string ?? document.jsonString),
+        ]
+        if let description { parameters["Description"] = .string(try context.resolve(description)) }
+        let output = LabValue(aws: try await context.call("iam", "CreateRole", .map(parameters)))
+        guard var object = output.object, var role = object["Role"]?.object,
+              let text = role["AssumeRolePolicyDocument"]?.string, let decoded = Self.policy(text) else { return output }
+        role["AssumeRolePolicyDocument"] = decoded
+        object["Role"] = .object(role)
+        return .object(object)
+    }
+
+    /// The document as JSON, or URL-encoded JSON as IAM sends it in XML.
+    static func policy(_ text: String) -> LabValue? {
+        (try? LabValue(json: Data(text.utf8))) ?? text.removingPercentEncoding.flatMap { try? LabValue(json: Data($0.utf8)) }
     }
 }

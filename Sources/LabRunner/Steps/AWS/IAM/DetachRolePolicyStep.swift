@@ -13,7 +13,9 @@ struct DetachRolePolicyStep: LabStep {
     }
 
     func run(in context: StepContext) async throws -> LabValue {
-        try context.cloud.iam.detachRolePolicy(roleName: try context.resolve(role), policyArn: try context.resolve(policy))
-        return Shape.object([("Detached", .bool(true))])
+        let output: AWSValue = try await context.call("iam", "DetachRolePolicy", [
+            "RoleName": .string(try context.resolve(role)), "PolicyArn": .string(try context.resolve(policy)),
+        ])
+        return LabValue(aws: output, adding: [("Detached", .bool(true))])
     }
 }

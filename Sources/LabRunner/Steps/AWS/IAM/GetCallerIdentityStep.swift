@@ -9,7 +9,6 @@ struct GetCallerIdentityStep: LabStep {
     init(arguments: inout StepArguments) throws {}
 
     func run(in context: StepContext) async throws -> LabValue {
-        let identity = context.cloud.sts.getCallerIdentity()
-        return Shape.object([("UserId", .string(identity.userId)), ("Account", .string(identity.account)), ("Arn", .string(identity.arn))])
+        LabValue(aws: try await context.call("sts", "GetCallerIdentity"))
     }
 }

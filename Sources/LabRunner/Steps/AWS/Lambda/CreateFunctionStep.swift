@@ -15,13 +15,16 @@ struct CreateFunctionStep: LabStep {
         timeout = try arguments.optional("Timeout")
     }
 
+    /// Lambda's own defaults (128 MB, 3 s) apply to what the book leaves out.
     func run(in context: StepContext) async throws -> LabValue {
-        let input = CreateFunctionInput(functionName: try context.resolve(name), role: try context.resolve(role),
-                                        code: FunctionCode(imageUri: try context.resolve(image)), packageType: .image,
-                                        memorySize: try context.resolve(memory, default: 128), timeout: try context.resolve(timeout, default: 3))
-        let f = try context.cloud.lambda.createFunction(input)
-        return Shape.object([("FunctionName", .string(f.functionName)), ("FunctionArn", .string(f.functionArn)),
-                             ("MemorySize", .int(f.memorySize)), ("Timeout", .int(f.timeout)), ("State", .string(f.state)),
-                             ("PackageType", .string(f.packageType.rawValue))])
+        let f: AWSValue = try await context.call("lambda", "CreateFunction", .structure([
+            ("FunctionName", .string(try context.resolve(name))), ("Role", .string(try context.resolve(role))),
+            ("Code", ["ImageUri": .string(try context.resolve(image))]), ("PackageType", "Image"),
+            ("MemorySize", try memory.map { .int(try context.resolve($0)) }),
+            ("Timeout", try timeout.map { .int(try context.resolve($0)) }),
+        ]))
+        return Shape.object(["FunctionName", "FunctionArn", "MemorySize", "Timeout", "State", "PackageType"].map {
+            ($0, f[$0].map(LabValue.init(aws:)))
+        })
     }
 }

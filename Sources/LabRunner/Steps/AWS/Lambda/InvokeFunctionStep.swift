@@ -15,27 +15,59 @@ struct InvokeFunctionStep: LabStep {
         if let t = type?.literal, !Self.types.contains(t) { throw LabError.unknown("InvocationType", t, at: type!.location, known: Self.types) }
     }
 
+    /// A synchronous call asks for the log tail (`LogType: Tail`), as a user who wants to
+    /// know whether the call started cold reads it: the REPORT line has an Init Duration
+    /// only when a new execution environment was initialized for the call.
     func run(in context: StepContext) async throws -> LabValue {
         let event = try context.resolve(payload)
         let data = Data((event.string ?? event.jsonString).utf8)
         let written = try context.resolve(type, default: "RequestResponse")
-        guard let kind = InvocationType(rawValue: written) else {
+        guard Self.types.contains(written) else {
             throw LabError.unknown("InvocationType", written, at: type!.location, known: Self.types)
         }
         let function = try context.resolve(name)
-        let output = try context.cloud.lambda.invoke(functionName: function, invocationType: kind, payload: data)
-        context.noteFunctionWeights(function)
-        var out = LabObject([("StatusCode", .int(output.statusCode)), ("ColdStart", .bool(output.coldStart)),
-                             ("DurationSeconds", .number(output.duration))])
-        if let initDuration = output.initDuration { out["InitDurationSeconds"] = .number(initDuration) }
-        if let error = output.functionError { out["FunctionError"] = .string(error) }
-        if let parsed = try? LabValue(json: output.payload) {
+        let synchronous = written == "RequestResponse"
+        let output: AWSValue = try await context.call("lambda", "Invoke", .structure([
+            ("FunctionName", .string(function)), ("InvocationType", .string(written)), ("Payload", .blob(data)),
+            ("LogType", synchronous ? "Tail" : nil),
+        ]))
+        await context.noteFunctionWeights(function)
+        var out = LabObject([("StatusCode", output["StatusCode"].map(LabValue.init(aws:)) ?? .null)])
+        // Event and DryRun answer before the function runs: nothing to tell about its start.
+        if let report = output["LogResult"]?.string.flatMap(Self.report) {
+            out["ColdStart"] = .bool(report.initDuration != nil)
+            out["DurationSeconds"] = .number(report.duration)
+            if let initDuration = report.initDuration { out["InitDurationSeconds"] = .number(initDuration) }
+        }
+        if let error = output["FunctionError"]?.string { out["FunctionError"] = .string(error) }
+        let reply = output["Payload"]?.data ?? Data()
+        if let parsed = try? LabValue(json: reply) {
             out["Payload"] = parsed
             // An API-Gateway-style reply carries its JSON as text in `body`, as the notebooks json.loads it.
             if let body = parsed["body"]?.string, let inner = try? LabValue(json: Data(body.utf8)) { out["PayloadBody"] = inner }
-        } else if !output.payload.isEmpty {
-            out["PayloadBytes"] = .int(output.payload.count)
+        } else if !reply.isEmpty {
+            out["PayloadBytes"] = .int(reply.count)
         }
         return .object(out)
+    }
+
+    /// The REPORT line of a base64 log tail: `Duration: 12.34 ms`, and `Init Duration: 850.48 ms`
+    /// on a cold start, in seconds.
+    static func report(_ logResult: String) -> (duration: Double, initDuration: Double?)? {
+        guard let data = Data(base64Encoded: logResult), let text = String(data: data, encoding: .utf8),
+              let line = text.split(separator: "\n").last(where: { $0.hasPrefix("REPORT ") }) else { return nil }
+        var duration: Double?, initDuration: Double?
+        for field in line.split(separator: "\t").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            if let seconds = seconds(in: field, after: "Init Duration:") { initDuration = seconds }
+            else if let seconds = seconds(in: field, after: "Duration:") { duration = seconds }
+        }
+        return duration.map { ($0, initDuration) }
+    }
+
+    /// `Duration: 0.52 ms` as seconds: "0.52e-3" reads as the double nearest 0.00052, which 0.52 / 1000 is not.
+    private static func seconds(in field: String, after label: String) -> Double? {
+        guard field.hasPrefix(label), field.hasSuffix(" ms") else { return nil }
+        let number = field.dropFirst(label.count).dropLast(3).trimmingCharacters(in: .whitespaces)
+        return Double(number) == nil ? nil : Double(number + "e-3")
     }
 }

@@ -9,9 +9,14 @@ struct CreateBucketStep: LabStep {
 
     init(arguments: inout StepArguments) throws { bucket = try arguments.required("Bucket") }
 
+    /// S3 refuses a bare CreateBucket outside us-east-1 and a us-east-1 constraint inside it,
+    /// so the step names the region as boto3 users must.
     func run(in context: StepContext) async throws -> LabValue {
-        let name = try context.resolve(bucket)
-        try context.cloud.s3.createBucket(name)
-        return Shape.object([("Location", .string("/\(name)"))])
+        var parameters: [String: AWSValue] = ["Bucket": .string(try context.resolve(bucket))]
+        let region = context.awsRegion
+        if region != "us-east-1" {
+            parameters["CreateBucketConfiguration"] = ["LocationConstraint": .string(region)]
+        }
+        return LabValue(aws: try await context.call("s3", "CreateBucket", .map(parameters)))
     }
 }

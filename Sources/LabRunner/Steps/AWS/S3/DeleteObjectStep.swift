@@ -13,7 +13,9 @@ struct DeleteObjectStep: LabStep {
     }
 
     func run(in context: StepContext) async throws -> LabValue {
-        try context.cloud.s3.deleteObject(bucket: try context.resolve(bucket), key: try context.resolve(key))
-        return Shape.object([("Deleted", .bool(true))])
+        let output: AWSValue = try await context.call("s3", "DeleteObject", [
+            "Bucket": .string(try context.resolve(bucket)), "Key": .string(try context.resolve(key)),
+        ])
+        return LabValue(aws: output, adding: [("Deleted", .bool(true))])
     }
 }

@@ -17,15 +17,13 @@ struct GetObjectStep: LabStep {
         }
     }
 
+    /// boto3's answer, its streaming Body replaced by the body made readable.
     func run(in context: StepContext) async throws -> LabValue {
         let (b, k) = try S3Location.resolve(bucket: bucket, key: key, uri: uri, in: context)
-        let object = try context.cloud.s3.getObject(bucket: b, key: k)
-        var out = LabObject([("ContentLength", .int(object.contentLength)), ("ContentType", .string(object.contentType)),
-                             ("ETag", .string(object.eTag)), ("LastModified", Shape.date(object.lastModified))])
-        for (name, value) in try RequestBody.readable(object.body, contentType: object.contentType, context: context)
-        where name != "ContentLength" {
-            out[name] = value
-        }
-        return .object(out)
+        var output = try await context.call("s3", "GetObject", ["Bucket": .string(b), "Key": .string(k)]).entries ?? [:]
+        let body = output.removeValue(forKey: "Body")?.data ?? Data()
+        let readable = try RequestBody.readable(body, contentType: output["ContentType"]?.string ?? "binary/octet-stream",
+                                                context: context)
+        return LabValue(aws: .map(output), adding: readable.filter { $0.0 != "ContentLength" })
     }
 }

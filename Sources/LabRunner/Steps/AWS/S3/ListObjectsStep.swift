@@ -12,15 +12,17 @@ struct ListObjectsStep: LabStep {
         prefix = try arguments.optional("Prefix")
     }
 
+    /// The pages as one answer (boto3's paginator with `build_full_result`): Contents is
+    /// every object, and a list even when empty, so expectations can count it.
     func run(in context: StepContext) async throws -> LabValue {
-        let b = try context.resolve(bucket), p = try prefix.map(context.resolve)
-        var contents: [LabValue] = []
-        var token: String?
-        repeat {
-            let page = try context.cloud.s3.listObjectsV2(bucket: b, prefix: p, continuationToken: token)
-            contents += page.contents.map { Shape.object([("Key", .string($0.key)), ("Size", .int($0.size)), ("ETag", .string($0.eTag))]) }
-            token = page.nextContinuationToken
-        } while token != nil
-        return Shape.object([("Name", .string(b)), ("Prefix", .string(p ?? "")), ("KeyCount", .int(contents.count)), ("Contents", .list(contents))])
+        var parameters: [String: AWSValue] = ["Bucket": .string(try context.resolve(bucket))]
+        if let prefix { parameters["Prefix"] = .string(try context.resolve(prefix)) }
+        let (contents, last) = try await context.callPages("s3", "ListObjectsV2", .map(parameters),
+                                                           token: ("ContinuationToken", "NextContinuationToken"), items: "Contents")
+        return LabValue(aws: last, adding: [
+            ("Prefix", .string(last["Prefix"]?.string ?? "")), ("KeyCount", .int(contents.count)),
+            ("Contents", .list(contents.map(LabValue.init(aws:)))),
+            ("ContinuationToken", nil), ("NextContinuationToken", nil),
+        ])
     }
 }

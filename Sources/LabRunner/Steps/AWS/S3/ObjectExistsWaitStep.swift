@@ -3,7 +3,8 @@ import Cloud
 import Foundation
 
 /// boto3's `s3.get_waiter("object_exists")`: HeadObject every 5 s, 20 attempts (botocore's
-/// s3 waiters-2.json), on the simulated clock — what the async lab does while it polls.
+/// s3 waiters-2.json). Between polls time passes: on the embedded account's simulated
+/// clock (what the async lab does while it polls), or for real over the wire.
 struct ObjectExistsWaitStep: LabStep {
     static let kind = "s3.wait_object_exists"
     static let summary = "Polls HeadObject until the object exists (NoSuchKey means wait), as boto3's object_exists waiter."
@@ -25,18 +26,18 @@ struct ObjectExistsWaitStep: LabStep {
         let step = try context.resolve(delay, default: 5), limit = try context.resolve(attempts, default: 20)
         guard step > 0, step <= 3600, step.isFinite else { throw LabError(delay!.location, "Delay is 0 to 3600 seconds") }
         guard (1...1000).contains(limit) else { throw LabError(attempts!.location, "MaxAttempts is 1 to 1000") }
-        let clock = context.cloud.clock
-        let started = clock.now
+        let started = context.awsNow
         for attempt in 1...limit {
             try Task.checkCancellation()
             do {
-                let head = try context.cloud.s3.headObject(bucket: b, key: k)
-                return Shape.object([("S3Uri", .string("s3://\(b)/\(k)")), ("ContentLength", .int(head.contentLength)),
-                                     ("Attempts", .int(attempt)), ("WaitedSeconds", .number(clock.now.timeIntervalSince(started)))])
-            } catch let error as AWSError where error.code == "NoSuchKey" || error.httpStatus == 404 && error.code != "NoSuchBucket" {
-                clock.advance(by: step)  // not there yet: the waiter's retry acceptor
+                let head: AWSValue = try await context.call("s3", "HeadObject", ["Bucket": .string(b), "Key": .string(k)])
+                return Shape.object([("S3Uri", .string("s3://\(b)/\(k)")), ("ContentLength", head["ContentLength"].map(LabValue.init(aws:))),
+                                     ("Attempts", .int(attempt)), ("WaitedSeconds", .number(context.awsNow.timeIntervalSince(started)))])
+            } catch let error as AWSError where error.httpStatus == 404 || error.code == "NoSuchKey" {
+                // Not there yet: the waiter's retry acceptor (HeadObject answers a bare 404).
+                if attempt < limit { try await context.pause(seconds: step) }
             }
         }
-        throw LabError(uri?.location ?? key!.location, "Waiter ObjectExists failed: Max attempts exceeded (s3://\(b)/\(k) still missing after \(limit) × \(step) s)")
+        throw LabError(uri?.location ?? key!.location, "Waiter ObjectExists failed: Max attempts exceeded (s3://\(b)/\(k) still missing after \(limit) attempts, \(Terminal.seconds(step)) apart)")
     }
 }

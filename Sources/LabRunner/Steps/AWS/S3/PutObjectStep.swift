@@ -18,10 +18,13 @@ struct PutObjectStep: LabStep {
         contentType = try arguments.optional("ContentType")
     }
 
+    /// boto3's answer (ETag) with where the object is and how big, for later steps.
     func run(in context: StepContext) async throws -> LabValue {
         let data = try RequestBody.resolve(body: body, file: bodyFile, in: context)
         let (b, k) = (try context.resolve(bucket), try context.resolve(key))
-        let output = try context.cloud.s3.putObject(bucket: b, key: k, body: data, contentType: try contentType.map(context.resolve))
-        return Shape.object([("ETag", .string(output.eTag)), ("S3Uri", .string("s3://\(b)/\(k)")), ("ContentLength", .int(data.count))])
+        var parameters: [String: AWSValue] = ["Bucket": .string(b), "Key": .string(k), "Body": .blob(data)]
+        if let contentType { parameters["ContentType"] = .string(try context.resolve(contentType)) }
+        let output = try await context.call("s3", "PutObject", .map(parameters))
+        return LabValue(aws: output, adding: [("S3Uri", .string("s3://\(b)/\(k)")), ("ContentLength", .int(data.count))])
     }
 }

@@ -13,7 +13,8 @@ struct ConfirmSubscriptionStep: LabStep {
     }
 
     func run(in context: StepContext) async throws -> LabValue {
-        Shape.object([("SubscriptionArn", .string(try context.cloud.sns.confirmSubscription(
-            topicArn: try context.resolve(topic), token: try context.resolve(token))))])
+        LabValue(aws: try await context.call("sns", "ConfirmSubscription", [
+            "TopicArn": .string(try context.resolve(topic)), "Token": .string(try context.resolve(token)),
+        ]))
     }
 }

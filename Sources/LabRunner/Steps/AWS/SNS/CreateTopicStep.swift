@@ -10,6 +10,6 @@ struct CreateTopicStep: LabStep {
     init(arguments: inout StepArguments) throws { name = try arguments.required("Name") }
 
     func run(in context: StepContext) async throws -> LabValue {
-        Shape.object([("TopicArn", .string(try context.cloud.sns.createTopic(name: try context.resolve(name))))])
+        LabValue(aws: try await context.call("sns", "CreateTopic", ["Name": .string(try context.resolve(name))]))
     }
 }

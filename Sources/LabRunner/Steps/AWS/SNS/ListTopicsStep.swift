@@ -8,7 +8,9 @@ struct ListTopicsStep: LabStep {
 
     init(arguments: inout StepArguments) throws {}
 
+    /// The pages as one answer, as boto3's paginator builds it: every topic, no NextToken.
     func run(in context: StepContext) async throws -> LabValue {
-        Shape.object([("Topics", .list(context.cloud.sns.listTopics().map { Shape.object([("TopicArn", .string($0))]) }))])
+        let (topics, _) = try await context.callPages("sns", "ListTopics", .empty, token: ("NextToken", "NextToken"), items: "Topics")
+        return Shape.object([("Topics", .list(topics.map(LabValue.init(aws:))))])
     }
 }

@@ -14,8 +14,9 @@ struct SubscribeStep: LabStep {
     }
 
     func run(in context: StepContext) async throws -> LabValue {
-        let arn = try context.cloud.sns.subscribe(topicArn: try context.resolve(topic), protocol: try context.resolve(proto),
-                                                  endpoint: try context.resolve(endpoint))
-        return Shape.object([("SubscriptionArn", .string(arn))])
+        LabValue(aws: try await context.call("sns", "Subscribe", [
+            "TopicArn": .string(try context.resolve(topic)), "Protocol": .string(try context.resolve(proto)),
+            "Endpoint": .string(try context.resolve(endpoint)),
+        ]))
     }
 }

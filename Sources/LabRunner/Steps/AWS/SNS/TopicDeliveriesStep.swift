@@ -2,7 +2,9 @@
 import Cloud
 import Foundation
 
-/// What the subscribers of a topic received (an inbox, for the handout).
+/// What the subscribers of a topic received (an inbox, for the handout). No SNS API reads
+/// a subscriber's inbox: the step reads what the emulated SNS delivered, in the embedded
+/// account or, over the wire, through labbook serve's `GET /_labbook/sns/deliveries`.
 struct TopicDeliveriesStep: LabStep {
     static let kind = "sns.deliveries"
     static let summary = "The messages a topic delivered to its subscribers, confirmations included."
@@ -10,12 +12,39 @@ struct TopicDeliveriesStep: LabStep {
 
     init(arguments: inout StepArguments) throws { topic = try arguments.required("TopicArn") }
 
+    /// One delivery as the handout shows it, wherever it was read.
+    struct Message {
+        var type: String, endpoint: String, subject: String?, message: String, token: String?, timestamp: Date
+    }
+
     func run(in context: StepContext) async throws -> LabValue {
-        let deliveries = context.cloud.sns.deliveries(topicArn: try context.resolve(topic))
-        return Shape.object([("Count", .int(deliveries.count)), ("Messages", .list(deliveries.map { d in
-            Shape.object([("Type", .string(d.kind.rawValue)), ("Endpoint", .string(d.endpoint)), ("Subject", d.subject.map(LabValue.string)),
-                          ("Message", (try? LabValue(json: Data(d.message.utf8))) ?? .string(d.message)),
-                          ("Token", d.token.map(LabValue.string)), ("Timestamp", Shape.date(d.timestamp))])
+        let arn = try context.resolve(topic)
+        let messages = context.isEmbedded
+            ? context.cloud.sns.deliveries(topicArn: arn).map {
+                Message(type: $0.kind.rawValue, endpoint: $0.endpoint, subject: $0.subject, message: $0.message,
+                        token: $0.token, timestamp: $0.timestamp)
+            }
+            : try await remote(arn, in: context)
+        return Shape.object([("Count", .int(messages.count)), ("Messages", .list(messages.map { m in
+            Shape.object([("Type", .string(m.type)), ("Endpoint", .string(m.endpoint)), ("Subject", m.subject.map(LabValue.string)),
+                          ("Message", (try? LabValue(json: Data(m.message.utf8))) ?? .string(m.message)),
+                          ("Token", m.token.map(LabValue.string)), ("Timestamp", Shape.date(m.timestamp))])
         }))])
+    }
+
+    private func remote(_ arn: String, in context: StepContext) async throws -> [Message] {
+        let answer = try await context.labbookExtension(
+            Self.kind, at: topic.location, onRealAWS: "check the subscriber's email inbox (or the HTTP endpoint's log) for what SNS sent",
+            method: "GET", path: "/_labbook/sns/deliveries", query: [("TopicArn", arn)])
+        let time = ISO8601DateFormatter()
+        time.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return try (answer["Deliveries"]?.list ?? []).map { item in
+            guard let type = item["Type"]?.string, let endpoint = item["Endpoint"]?.string, let message = item["Message"]?.string,
+                  let timestamp = item["Timestamp"]?.string.flatMap(time.date(from:)) else {
+                throw LabError(topic.location, "labbook serve's /_labbook/sns/deliveries answered a delivery this labbook cannot read: \(item)")
+            }
+            return Message(type: type, endpoint: endpoint, subject: item["Subject"]?.string, message: message,
+                           token: item["Token"]?.string, timestamp: timestamp)
+        }
     }
 }

@@ -13,8 +13,9 @@ struct CreateEndpointStep: LabStep {
     }
 
     func run(in context: StepContext) async throws -> LabValue {
-        let output = try context.cloud.sagemaker.createEndpoint(endpointName: try context.resolve(name),
-                                                                endpointConfigName: try context.resolve(config))
-        return Shape.object([("EndpointArn", .string(output.endpointArn))])
+        try await context.call("sagemaker", "CreateEndpoint", Shape.object([
+            ("EndpointName", .string(try context.resolve(name))),
+            ("EndpointConfigName", .string(try context.resolve(config))),
+        ]))
     }
 }

@@ -15,33 +15,15 @@ struct CreateModelStep: LabStep {
         mode = try arguments.optional("InferenceExecutionConfig")
     }
 
+    /// The containers go to botocore's checks as written: a misspelt member fails the call
+    /// with ParamValidationError naming the members CreateModel takes.
     func run(in context: StepContext) async throws -> LabValue {
-        let input = CreateModelInput(
-            modelName: try context.resolve(name),
-            primaryContainer: try primary.map { try Self.container(try context.resolve($0), "PrimaryContainer", $0.location) },
-            containers: try containers.map { arg in
-                try context.resolve(arg).enumerated().map { try Self.container($1, "Containers[\($0)]", arg.location) }
-            },
-            inferenceExecutionConfig: try mode.map { arg in
-                var reader = try ShapeReader(try context.resolve(arg), path: "InferenceExecutionConfig", at: arg.location)
-                let text = try reader.string("Mode")
-                try reader.finish()
-                guard let parsed = InferenceExecutionMode(rawValue: text) else {
-                    throw LabError(arg.location, "InferenceExecutionConfig.Mode is Serial or Direct, not '\(text)'")
-                }
-                return InferenceExecutionConfig(mode: parsed)
-            },
-            executionRoleArn: try role.map(context.resolve))
-        let output = try context.cloud.sagemaker.createModel(input)
-        return Shape.object([("ModelArn", .string(output.modelArn))])
-    }
-
-    static func container(_ value: LabValue, _ path: String, _ location: SourceLocation) throws -> ContainerDefinition {
-        var reader = try ShapeReader(value, path: path, at: location)
-        let container = ContainerDefinition(
-            containerHostname: try reader.optionalString("ContainerHostname"), image: try reader.optionalString("Image"),
-            modelDataUrl: try reader.optionalString("ModelDataUrl"), environment: try reader.stringMap("Environment") ?? [:])
-        try reader.finish()
-        return container
+        try await context.call("sagemaker", "CreateModel", Shape.object([
+            ("ModelName", .string(try context.resolve(name))),
+            ("ExecutionRoleArn", try role.map { .string(try context.resolve($0)) }),
+            ("PrimaryContainer", try primary.map(context.resolve)),
+            ("Containers", try containers.map { .list(try context.resolve($0)) }),
+            ("InferenceExecutionConfig", try mode.map(context.resolve)),
+        ]))
     }
 }

@@ -10,21 +10,25 @@ struct DescribeEndpointStep: LabStep {
     init(arguments: inout StepArguments) throws { name = try arguments.required("EndpointName") }
 
     func run(in context: StepContext) async throws -> LabValue {
-        Self.shape(try context.cloud.sagemaker.describeEndpoint(endpointName: try context.resolve(name)))
+        Self.shape(try await context.call("sagemaker", "DescribeEndpoint", ["EndpointName": .string(try context.resolve(name))]))
     }
 
-    static func shape(_ d: DescribeEndpointOutput) -> LabValue {
-        Shape.object([
-            ("EndpointName", .string(d.endpointName)), ("EndpointArn", .string(d.endpointArn)),
-            ("EndpointConfigName", .string(d.endpointConfigName)),
-            ("ProductionVariants", .list(d.productionVariants.map { v in
-                Shape.object([("VariantName", .string(v.variantName)),
-                              ("CurrentInstanceCount", v.currentInstanceCount.map(LabValue.int)),
-                              ("DesiredInstanceCount", v.desiredInstanceCount.map(LabValue.int)),
-                              ("CurrentWeight", v.currentWeight.map(LabValue.number))])
-            })),
-            ("EndpointStatus", .string(d.endpointStatus.rawValue)), ("FailureReason", d.failureReason.map(LabValue.string)),
-            ("CreationTime", Shape.date(d.creationTime)), ("LastModifiedTime", Shape.date(d.lastModifiedTime)),
+    /// The members a handout reads, in the order it reads them, from DescribeEndpoint's answer.
+    static func shape(_ d: AWSValue) -> LabValue {
+        func member(_ value: AWSValue, _ key: String) -> LabValue? { value[key].map(LabValue.init(aws:)) }
+        return Shape.object([
+            ("EndpointName", member(d, "EndpointName")), ("EndpointArn", member(d, "EndpointArn")),
+            ("EndpointConfigName", member(d, "EndpointConfigName")),
+            ("ProductionVariants", d["ProductionVariants"]?.list.map { variants in
+                .list(variants.map { v in
+                    Shape.object([("VariantName", member(v, "VariantName")),
+                                  ("CurrentInstanceCount", member(v, "CurrentInstanceCount")),
+                                  ("DesiredInstanceCount", member(v, "DesiredInstanceCount")),
+                                  ("CurrentWeight", v["CurrentWeight"]?.double.map(LabValue.number))])
+                })
+            }),
+            ("EndpointStatus", member(d, "EndpointStatus")), ("FailureReason", member(d, "FailureReason")),
+            ("CreationTime", member(d, "CreationTime")), ("LastModifiedTime", member(d, "LastModifiedTime")),
         ])
     }
 }

@@ -13,8 +13,10 @@ struct SimulateModelLatencyStep: LabStep {
     }
 
     func run(in context: StepContext) async throws -> LabValue {
+        // No AWS API sets a model's speed: this reaches into the embedded account.
+        let cloud = try context.embeddedCloud(for: Self.kind, at: name.location)
         let endpoint = try context.resolve(name), value = try context.resolve(seconds)
-        try context.cloud.sagemaker.setSimulatedModelLatency(endpointName: endpoint, value)
+        try cloud.sagemaker.setSimulatedModelLatency(endpointName: endpoint, value)
         return Shape.object([("EndpointName", .string(endpoint)), ("SimulatedModelLatencySeconds", .number(value))])
     }
 }

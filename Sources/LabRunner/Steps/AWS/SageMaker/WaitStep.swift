@@ -2,10 +2,14 @@
 import Cloud
 import Foundation
 
+/// botocore's SageMaker waiters (sagemaker/2017-07-24/waiters-2.json), polling DescribeEndpoint
+/// through the run's AWS calls: every 30 s on the embedded account's virtual clock, or in
+/// real seconds over the wire (the step's timeout still cuts a long wait short).
 struct WaitStep: LabStep {
     static let kind = "sagemaker.wait"
     static let summary = "A boto3 waiter: endpoint_in_service or endpoint_deleted, polling on the simulated clock."
     static let waiters = ["endpoint_in_service", "endpoint_deleted"]
+    static let delay: Double = 30
     let waiter: Arg<String>, name: Arg<String>
 
     init(arguments: inout StepArguments) throws {
@@ -16,19 +20,65 @@ struct WaitStep: LabStep {
 
     func run(in context: StepContext) async throws -> LabValue {
         let endpoint = try context.resolve(name)
-        let started = context.cloud.clock.now
+        let started = context.awsNow
         switch try context.resolve(waiter) {
         case "endpoint_in_service":
-            let described = try context.cloud.sagemaker.waitUntilEndpointInService(endpointName: endpoint)
-            var out = DescribeEndpointStep.shape(described).object ?? LabObject()
-            out["WaitedSeconds"] = .number(context.cloud.clock.now.timeIntervalSince(started))
+            // Success on InService; failure on Failed and on ValidationException (no such endpoint).
+            let described = try await Self.poll(endpoint, "EndpointInService", attempts: 120, in: context) { answer in
+                guard let answer else { return .failure("Matched expected service error code: ValidationException") }
+                switch answer["EndpointStatus"]?.string {
+                case "InService": return .success
+                case "Failed": return .failure(Self.failedState)
+                default: return .retry
+                }
+            }
+            var out = DescribeEndpointStep.shape(described ?? .empty).object ?? LabObject()
+            out["WaitedSeconds"] = .number(context.awsNow.timeIntervalSince(started))
             return .object(out)
         case "endpoint_deleted":
-            try context.cloud.sagemaker.waitUntilEndpointDeleted(endpointName: endpoint)
+            // Success on ValidationException (gone); failure on Failed.
+            _ = try await Self.poll(endpoint, "EndpointDeleted", attempts: 60, in: context) { answer in
+                guard let answer else { return .success }
+                return answer["EndpointStatus"]?.string == "Failed" ? .failure(Self.failedState) : .retry
+            }
             return Shape.object([("EndpointName", .string(endpoint)), ("Deleted", .bool(true)),
-                                 ("WaitedSeconds", .number(context.cloud.clock.now.timeIntervalSince(started)))])
+                                 ("WaitedSeconds", .number(context.awsNow.timeIntervalSince(started)))])
         case let other:
             throw LabError.unknown("waiter", other, at: waiter.location, known: Self.waiters)
         }
     }
+
+    enum Acceptor { case success, retry, failure(String) }
+
+    static let failedState = "For expression \"EndpointStatus\" we matched expected path: \"Failed\""
+
+    /// DescribeEndpoint until `accept` settles it (nil answer: ValidationException), pausing
+    /// `delay` between attempts; returns the last answer. Other service errors end the wait
+    /// as botocore's do; parameter and connection errors propagate as they are.
+    static func poll(_ endpoint: String, _ name: String, attempts: Int, in context: StepContext,
+                     accept: (AWSValue?) -> Acceptor) async throws -> AWSValue? {
+        for attempt in 1...attempts {
+            var answer: AWSValue?
+            do {
+                answer = try await context.call("sagemaker", "DescribeEndpoint", ["EndpointName": .string(endpoint)])
+            } catch let error as AWSError where error.code == "ValidationException" {
+                answer = nil
+            } catch let error as AWSError where error.httpStatus >= 400 && error.code != "ParamValidationError" {
+                throw WaiterFailure(name: name, reason: "An error occurred (\(error.code)): \(error.message)")
+            }
+            switch accept(answer) {
+            case .success: return answer
+            case .failure(let reason): throw WaiterFailure(name: name, reason: "Waiter encountered a terminal failure state: \(reason)")
+            case .retry: if attempt < attempts { try await context.pause(seconds: delay) }
+            }
+        }
+        throw WaiterFailure(name: name, reason: "Max attempts exceeded")
+    }
+}
+
+/// botocore's WaiterError: "Waiter <name> failed: <reason>".
+struct WaiterFailure: Error, CustomStringConvertible {
+    var name: String
+    var reason: String
+    var description: String { "Waiter \(name) failed: \(reason)" }
 }

@@ -18,14 +18,17 @@ struct InvokeEndpointAsyncStep: LabStep {
     }
 
     func run(in context: StepContext) async throws -> LabValue {
-        var input = InvokeEndpointAsyncInput(endpointName: try context.resolve(name), inputLocation: try context.resolve(location))
-        input.contentType = try contentType.map(context.resolve)
-        input.accept = try accept.map(context.resolve)
-        input.requestTTLSeconds = try ttl.map(context.resolve)
-        input.invocationTimeoutSeconds = try timeout.map(context.resolve)
-        let output = try context.cloud.sagemakerRuntime.invokeEndpointAsync(input)
-        context.noteEndpointWeights(input.endpointName)
-        return Shape.object([("InferenceId", .string(output.inferenceId)), ("OutputLocation", .string(output.outputLocation)),
-                             ("FailureLocation", output.failureLocation.map(LabValue.string))])
+        let endpoint = try context.resolve(name)
+        let output: AWSValue = try await context.call("sagemaker-runtime", "InvokeEndpointAsync", .structure([
+            ("EndpointName", .string(endpoint)), ("InputLocation", .string(try context.resolve(location))),
+            ("ContentType", try contentType.map { .string(try context.resolve($0)) }),
+            ("Accept", try accept.map { .string(try context.resolve($0)) }),
+            ("RequestTTLSeconds", try ttl.map { .int(try context.resolve($0)) }),
+            ("InvocationTimeoutSeconds", try timeout.map { .int(try context.resolve($0)) }),
+        ]))
+        await context.noteEndpointWeights(endpoint)
+        return Shape.object([("InferenceId", output["InferenceId"].map(LabValue.init(aws:))),
+                             ("OutputLocation", output["OutputLocation"].map(LabValue.init(aws:))),
+                             ("FailureLocation", output["FailureLocation"].map(LabValue.init(aws:)))])
     }
 }

@@ -23,18 +23,24 @@ struct InvokeEndpointStep: LabStep {
 
     func run(in context: StepContext) async throws -> LabValue {
         let payload = try RequestBody.resolve(body: body, file: bodyFile, in: context)
-        let request = InvokeEndpointInput(
-            endpointName: try context.resolve(name), body: payload, contentType: try contentType.map(context.resolve),
-            accept: try accept.map(context.resolve), targetVariant: try variant.map(context.resolve),
-            targetContainerHostname: try target.map(context.resolve))
-        let started = context.cloud.clock.now
-        let output = try context.cloud.sagemakerRuntime.invokeEndpoint(request)
-        context.noteEndpointWeights(request.endpointName, container: request.targetContainerHostname)
+        let endpoint = try context.resolve(name), container = try target.map(context.resolve)
+        let parameters = AWSValue.structure([
+            ("EndpointName", .string(endpoint)), ("Body", .blob(payload)),
+            ("ContentType", try contentType.map { .string(try context.resolve($0)) }),
+            ("Accept", try accept.map { .string(try context.resolve($0)) }),
+            ("TargetVariant", try variant.map { .string(try context.resolve($0)) }),
+            ("TargetContainerHostname", container.map(AWSValue.string)),
+        ])
+        let started = context.awsNow
+        let output: AWSValue = try await context.call("sagemaker-runtime", "InvokeEndpoint", parameters)
+        let seconds = context.awsNow.timeIntervalSince(started)
+        await context.noteEndpointWeights(endpoint, container: container)
         context.show(.code(RequestBody.preview(payload), language: "json", caption: "Body →"))
-        var result = LabObject([("ContentType", .string(output.contentType)),
-                                ("InvokedProductionVariant", .string(output.invokedProductionVariant))])
-        result["SimulatedSeconds"] = .number(context.cloud.clock.now.timeIntervalSince(started))
-        for (key, value) in RequestBody.decoded(output.body, contentType: output.contentType) { result[key] = value }
+        let replyType = output["ContentType"]?.string ?? ""
+        var result = LabObject([("ContentType", .string(replyType)),
+                                ("InvokedProductionVariant", .string(output["InvokedProductionVariant"]?.string ?? ""))])
+        result["SimulatedSeconds"] = .number(seconds)
+        for (key, value) in RequestBody.decoded(output["Body"]?.data ?? Data(), contentType: replyType) { result[key] = value }
         return .object(result)
     }
 }
