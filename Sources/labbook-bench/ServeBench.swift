@@ -2,7 +2,7 @@
 // same run, interleaved, with wrk (Debian's wrk) as the load: 1, 8 and 64 connections,
 // a handler that returns its input and the nsmc demo model. Every request body differs,
 // so labbook's invocation cache never answers. Signatures are off on both sides: wrk
-// cannot sign, and moto never checks.
+// cannot sign, and moto never checks. A run with non-2xx answers is reported as such.
 import ArgumentParser
 import AWSWire
 import Cloud

@@ -86,6 +86,8 @@ struct WrkResult {
     var errors: Int
 
     /// A distinct JSON Lines body per request across wrk's threads, so no cache can answer.
+    /// The Authorization header is unsigned: moto routes by its credential scope (and never
+    /// checks signatures), labbook runs with --no-auth.
     static let script = """
         local threads = 0
         function setup(thread)
@@ -96,7 +98,8 @@ struct WrkResult {
         request = function()
           counter = counter + 1
           local body = '{"text": ["리뷰 ' .. id .. '-' .. counter .. ' 배우들 연기가 좋아서 시간 가는 줄 몰랐어요"]}'
-          return wrk.format("POST", nil, {["Content-Type"] = "application/jsonlines", ["Accept"] = "application/jsonlines"}, body)
+          return wrk.format("POST", nil, {["Content-Type"] = "application/jsonlines", ["Accept"] = "application/jsonlines",
+            ["Authorization"] = "AWS4-HMAC-SHA256 Credential=test/20261205/ap-northeast-2/sagemaker/aws4_request, SignedHeaders=host, Signature=00"}, body)
         end
         """
 
