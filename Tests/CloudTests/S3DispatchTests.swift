@@ -246,10 +246,10 @@ final class S3DispatchTests: XCTestCase {
         try put(dispatch, "a", "1")
         try put(dispatch, "b", "2")
         let output = try dispatch.call("s3", "DeleteObjects", ["Bucket": "lab", "Delete": [
-            "Objects": [["Key": "a"], ["Key": "b"], ["Key": "never-there"], ["Key": "../escape"]],
+            "Objects": [["Key": "a"], ["Key": "b"], ["Key": "never-there"], ["Key": "nul\u{0}key"]],
         ]])
         XCTAssertEqual(output["Deleted"]?.list?.compactMap { $0["Key"]?.string }, ["a", "b", "never-there"])
-        XCTAssertEqual(output["Errors"]?.list?.first?["Key"], "../escape")
+        XCTAssertEqual(output["Errors"]?.list?.first?["Key"], "nul\u{0}key")
         XCTAssertEqual(output["Errors"]?.list?.first?["Code"], "InvalidArgument")
         XCTAssertNil(try dispatch.call("s3", "ListObjectsV2", ["Bucket": "lab"])["Contents"])
 
