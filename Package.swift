@@ -68,7 +68,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "LabRunner", dependencies: [
-            "Cloud", "Serving", "Models", "Media", "AWSWire",
+            "Cloud", "AWSShapes", "Serving", "Models", "Media", "AWSWire",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -1,6 +1,7 @@
 // JSON read into a tree that keeps booleans apart from numbers (Foundation's
 // JSONSerialization hands both back as NSNumber on Linux), and written back with
 // sorted keys and the escapes RFC 8259 requires.
+import AWSShapes
 import Foundation
 
 indirect enum JSONTree: Decodable, Equatable {
@@ -34,7 +35,7 @@ indirect enum JSONTree: Decodable, Equatable {
         case .bool(let b): out += b ? "true" : "false"
         case .integer(let i): out += String(i)
         case .double(let d): out += d.isFinite ? (d.rounded() == d && abs(d) < 1e15 ? String(format: "%.1f", d) : String(d)) : "null"
-        case .string(let s): Self.quote(s, into: &out)
+        case .string(let s): JSONText.quote(s, into: &out)
         case .array(let items):
             out += "["
             for (i, item) in items.enumerated() {
@@ -46,27 +47,11 @@ indirect enum JSONTree: Decodable, Equatable {
             out += "{"
             for (i, key) in entries.keys.sorted().enumerated() {
                 if i > 0 { out += "," }
-                Self.quote(key, into: &out)
+                JSONText.quote(key, into: &out)
                 out += ":"
                 entries[key]!.write(to: &out)
             }
             out += "}"
         }
-    }
-
-    static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 }

@@ -1,4 +1,5 @@
 // LabValue <-> JSON, with stable pretty printing for handouts.
+import AWSShapes
 import Foundation
 
 extension LabValue {
@@ -54,21 +55,7 @@ extension LabValue {
         return "\(d)"
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { JSONText.quote(s) }
 
     /// How a value reads inside text: whole numbers without ".0", strings bare.
     public var splicedText: String {
