@@ -46,8 +46,15 @@ public final class SageMaker: @unchecked Sendable {
     var models: [String: StoredModel] = [:]
     var endpointConfigs: [String: StoredEndpointConfig] = [:]
     var endpoints: [String: HostedEndpoint] = [:]
-    /// Feeds inference ids and instance ids, so runs repeat exactly.
+    /// Feeds instance ids, so runs repeat exactly.
     var sequence = 0
+    /// Feeds async inference ids. Only accepted InvokeEndpointAsync calls move it, so a
+    /// replayed journal names every request as it was named the first time.
+    var asyncSequence = 0
+    /// Where finished async requests are recorded (`labbook serve --state-dir`).
+    var journal: CloudJournal?
+    /// While replaying: output locations whose results were delivered before the restart.
+    var deliveredOutputs: Set<String> = []
 
     public init(account: Account, clock: VirtualClock, registry: HandlerRegistry, s3: S3, sns: SNS,
                 cloudWatch: CloudWatch, iam: IAM? = nil, workDirectory: URL) {

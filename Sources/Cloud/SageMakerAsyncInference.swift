@@ -76,6 +76,17 @@ extension SageMaker {
                 throw SageMakerErrors.runtimeValidation(
                     "Endpoint \(endpoint.name) uses direct invocation; InvokeEndpointAsync has no TargetContainerHostname to choose a container.")
             }
+            // As on AWS, the output objects are named by a generated id, never by the
+            // caller's InferenceId (which need not be a valid or unique object name).
+            let generated = Digest.uuidString(from: "inference|\(endpoint.arn)|\(asyncSequence + 1)")
+            let inferenceId = input.inferenceId ?? generated
+            let output = Self.join(async.outputConfig.s3OutputPath ?? "", "\(generated).out")
+            let failure = async.outputConfig.s3FailurePath.map { Self.join($0, "\(generated)-error.out") }
+            let accepted = InvokeEndpointAsyncOutput(inferenceId: inferenceId, outputLocation: output, failureLocation: failure)
+            if deliveredOutputs.remove(output) != nil {  // replaying a request that finished before the restart
+                asyncSequence += 1
+                return accepted
+            }
             guard let location = try? S3URI(parsing: input.inputLocation),
                   let head = try? s3.headObject(bucket: location.bucket, key: location.key) else {
                 throw SageMakerErrors.runtimeValidation(
@@ -85,12 +96,7 @@ extension SageMaker {
                 throw SageMakerErrors.runtimeValidation(
                     "The input object at \(input.inputLocation) is \(head.contentLength) bytes; asynchronous payloads are limited to \(SageMakerRuntime.maxAsyncPayloadBytes) bytes.")
             }
-            // As on AWS, the output objects are named by a generated id, never by the
-            // caller's InferenceId (which need not be a valid or unique object name).
-            let generated = Digest.uuidString(from: "inference|\(endpoint.arn)|\(nextSequence())")
-            let inferenceId = input.inferenceId ?? generated
-            let output = Self.join(async.outputConfig.s3OutputPath ?? "", "\(generated).out")
-            let failure = async.outputConfig.s3FailurePath.map { Self.join($0, "\(generated)-error.out") }
+            asyncSequence += 1
             queue.enqueue(QueuedInvocation(
                 inferenceId: inferenceId, inputLocation: input.inputLocation, contentType: input.contentType ?? head.contentType,
                 accept: input.accept, receivedTime: clock.now,
@@ -98,7 +104,7 @@ extension SageMaker {
                 invocationTimeout: TimeInterval(input.invocationTimeoutSeconds ?? SageMakerRuntime.defaultInvocationTimeoutSeconds),
                 outputLocation: output, failureLocation: failure))
             dispatchAsync(endpoint)
-            return InvokeEndpointAsyncOutput(inferenceId: inferenceId, outputLocation: output, failureLocation: failure)
+            return accepted
         }
     }
 
@@ -219,16 +225,21 @@ extension SageMaker {
         return computed
     }
 
-    /// Writes the result or the failure to S3, publishes the notification, records metrics.
+    /// Writes the result or the failure to S3, publishes the notification, records metrics,
+    /// and journals the delivery last: a crash before that runs the request again, which
+    /// rewrites the same object and notifies once in the restarted account.
     private func complete(_ request: QueuedInvocation, endpoint: HostedEndpoint, variant: HostedVariant,
                           outcome: AsyncOutcome, modelLatency: (TimeInterval, TimeInterval)?) {
         let notification = endpoint.config.input.asyncInferenceConfig?.outputConfig.notificationConfig
+        let topic: String?
+        let message: String?
         switch outcome {
         case let .success(response, digests):
             write(response.body, contentType: response.contentType, to: request.outputLocation, endpoint: endpoint, digests: digests)
-            publish(to: notification?.successTopic, endpoint: endpoint) {
+            topic = notification?.successTopic
+            message = topic.map { _ in
                 AsyncNotification.success(request, response: response, endpoint: endpoint.name,
-                                          region: self.account.region, now: self.clock.now)
+                                          region: account.region, now: clock.now)
             }
             emit(endpoint, variant: nil, "InvocationsProcessed", 1, .count)
             if let (latency, overhead) = modelLatency {
@@ -238,13 +249,16 @@ extension SageMaker {
             if let failure = request.failureLocation {
                 write(Data(reason.utf8), contentType: "text/plain", to: failure, endpoint: endpoint)
             }
-            publish(to: notification?.errorTopic, endpoint: endpoint) {
+            topic = notification?.errorTopic
+            message = topic.map { _ in
                 AsyncNotification.failure(request, reason: reason, endpoint: endpoint.name,
-                                          region: self.account.region, now: self.clock.now)
+                                          region: account.region, now: clock.now)
             }
             endpoint.logs.append("\(clock.now): inference \(request.inferenceId) failed: \(reason)")
             emit(endpoint, variant: nil, "InvocationFailures", 1, .count)
         }
+        if let topic, let message { publish(message, to: topic, endpoint: endpoint) }
+        journalDelivery(request, topic: topic, message: message, endpoint: endpoint)
         emit(endpoint, variant: nil, "TimeInBacklog",
              max(0, clock.now.timeIntervalSince(request.receivedTime) - (modelLatency?.0 ?? 0)) * 1000, .milliseconds)
     }
@@ -259,9 +273,8 @@ extension SageMaker {
         }
     }
 
-    private func publish(to topic: String?, endpoint: HostedEndpoint, _ message: () -> String) {
-        guard let topic else { return }
-        do { try sns.publish(topicArn: topic, message: message()) } catch {
+    private func publish(_ message: String, to topic: String, endpoint: HostedEndpoint) {
+        do { try sns.publish(topicArn: topic, message: message) } catch {
             endpoint.logs.append("\(clock.now): notifying \(topic) failed: \(error)")
             emit(endpoint, variant: nil, "NotificationFailures", 1, .count)
         }

@@ -56,8 +56,11 @@ enum ImagePush {
             let images = dispatch.cloud.stateDirectory.appendingPathComponent("ecr/images", isDirectory: true)
             let directory = try unpacked(archive, under: images)
             let image = try dispatch.synchronized {
-                try dispatch.cloud.ecr.putImage(repositoryName: name, tag: tag,
-                                                manifest: ImageManifest(entryPoint: handler, directory: directory))
+                let image = try dispatch.cloud.ecr.putImage(repositoryName: name, tag: tag,
+                                                            manifest: ImageManifest(entryPoint: handler, directory: directory))
+                try dispatch.record(event: CloudDispatch.imagePushedEvent, CloudDispatch.imagePushed(
+                    repositoryName: name, tag: tag, handler: handler, directory: directory))
+                return image
             }
             return LabbookExtensions.json(200, ["imageUri": "\(dispatch.cloud.ecr.registryHost)/\(name):\(tag)",
                                                 "imageDigest": image.imageId.imageDigest])
@@ -91,8 +94,9 @@ enum ServerTime {
         let seconds = request.method == "POST" ? try advance(request) : 0
         let scale = options.timeScale
         return { dispatch in
-            let now = dispatch.synchronized {
+            let now = try dispatch.synchronized {
                 dispatch.cloud.clock.advance(by: seconds)
+                if seconds > 0 { try dispatch.record(event: "clock", [:]) }
                 return dispatch.cloud.clock.now
             }
             let time = ISO8601DateFormatter()

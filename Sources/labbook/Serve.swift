@@ -13,7 +13,7 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Address to listen on. Loopback unless you say otherwise.") var host = "127.0.0.1"
     @Option(help: "Port; 0 picks a free one.") var port = 4566
-    @Option(help: "Keep S3 objects here across restarts (default: a temporary folder removed on exit).") var stateDir: String?
+    @Option(help: "Keep the account here across restarts: S3 objects, resources and the async queue (default: a temporary folder removed on exit).") var stateDir: String?
     @Option(help: "The account's region.") var region = "ap-northeast-2"
     @Option(help: "Virtual seconds per real second (1 = endpoints take their real minutes).") var timeScale = 1.0
     @Option(help: "A file of `ACCESS_KEY_ID SECRET_ACCESS_KEY` lines accepted for SigV4 (default: test test).")
@@ -38,11 +38,13 @@ struct Serve: AsyncParsableCommand {
         let (directory, temporary) = try stateDirectory()
         defer { if temporary { try? FileManager.default.removeItem(at: directory) } }
 
-        let clock = VirtualClock(start: Date())
+        let journal = try temporary ? nil : openJournal(in: directory)
+        let clock = VirtualClock(start: journal?.start ?? Date())
         let engine = LabEngine()
         let cloud = try CloudEnvironment(stateDirectory: directory, registry: engine.handlers,
                                          account: Account(region: region), clock: clock)
         let dispatch = CloudDispatch(cloud: cloud)
+        if let journal { restore(dispatch, from: journal) }
         let server = CloudHTTPServer(service: WireService(dispatch: dispatch, options: options), host: host, port: port)
         let ticking = Task { await ServerClock(clock: clock, scale: options.timeScale).run(on: dispatch) }
         defer { ticking.cancel() }
@@ -55,6 +57,26 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: cannot serve on \(host):\(port): \(error)\n".utf8))
             throw ExitCode(1)
         }
+    }
+
+    private func openJournal(in directory: URL) throws -> CloudJournal {
+        do {
+            return try CloudJournal(url: directory.appendingPathComponent("journal.jsonl"), start: Date())
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// Replays what the journal kept, then lets time catch up with the wall clock: events
+    /// that fell due while the server was down (an endpoint coming InService) happen now.
+    private func restore(_ dispatch: CloudDispatch, from journal: CloudJournal) {
+        let problems = dispatch.restore(from: journal)
+        guard !journal.recorded.isEmpty else { return }
+        dispatch.synchronized { dispatch.cloud.clock.advance(to: max(dispatch.cloud.clock.now, Date())) }
+        var report = "labbook serve: restored \(journal.recorded.count - problems.count) of \(journal.recorded.count) journaled changes from \(journal.url.path)\n"
+        for problem in problems { report += "warning: \(problem)\n" }
+        FileHandle.standardError.write(Data(report.utf8))
     }
 
     private func stateDirectory() throws -> (URL, Bool) {

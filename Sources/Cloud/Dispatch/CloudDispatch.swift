@@ -13,6 +13,10 @@ public final class CloudDispatch: @unchecked Sendable {
     private let handlers: [String: [String: OperationHandler]]
     /// Calls are served one at a time: the services share state and a clock.
     fileprivate let lock = NSRecursiveLock()
+    /// Where calls that change the account are kept, with `labbook serve --state-dir`.
+    var journal: CloudJournal?
+    /// True while the journal is being replayed: those calls are on it already.
+    var replaying = false
 
     public init(cloud: CloudEnvironment) {
         self.cloud = cloud
@@ -53,7 +57,16 @@ public final class CloudDispatch: @unchecked Sendable {
         try validate(input, op, model)
         lock.lock()
         defer { lock.unlock() }
-        return try handler(cloud, input)
+        let output = try handler(cloud, input)
+        if let journal, !replaying, Self.changesState(service, operation) {
+            do {
+                try journal.append(.call(time: cloud.clock.now, service: service, operation: operation, input: input))
+            } catch {
+                throw AWSError(service: service, code: "InternalFailure", httpStatus: 500,
+                               message: "\(operation) took effect but could not be written to \(journal.url.path): \(error.localizedDescription). It will be lost on restart.")
+            }
+        }
+        return output
     }
 
     /// The operations labbook answers for `service`, in botocore's names.

@@ -1,0 +1,165 @@
+// The journal's line format. JSON keeps it readable with `jq`; boto3 values keep their
+// type (a float that happens to be whole, bytes, datetimes) through tagged objects, so a
+// replayed call is the call that was made:
+//   {"labbookJournal":1,"start":1767225600}
+//   {"t":1767225612.5,"service":"sagemaker","operation":"CreateModel","input":{...}}
+//   {"t":1767225900,"event":"sagemaker.async.completed","fields":{...}}
+import Foundation
+
+enum JournalLine {
+    static let version = 1
+
+    private struct Header: Codable {
+        var labbookJournal: Int
+        var start: Double
+    }
+
+    private struct Line: Codable {
+        var t: Double
+        var service: String?
+        var operation: String?
+        var input: TaggedValue?
+        var event: String?
+        var fields: [String: String]?
+    }
+
+    static func header(start: Date) throws -> Data {
+        try JSONEncoder().encode(Header(labbookJournal: version, start: start.timeIntervalSince1970)) + Data("\n".utf8)
+    }
+
+    static func encode(_ record: CloudJournal.Record) throws -> Data {
+        let line = switch record {
+        case let .call(time, service, operation, input):
+            Line(t: time.timeIntervalSince1970, service: service, operation: operation, input: TaggedValue(input))
+        case let .event(time, name, fields):
+            Line(t: time.timeIntervalSince1970, event: name, fields: fields)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(line) + Data("\n".utf8)
+    }
+
+    /// The start time, the records, and how many leading bytes are whole lines.
+    static func parse(_ data: Data, path: String) throws -> (Date, [CloudJournal.Record], Int) {
+        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        let decoder = JSONDecoder()
+        guard let first = lines.first, let header = try? decoder.decode(Header.self, from: Data(first)),
+              header.labbookJournal == version, header.start.isFinite else {
+            throw CloudJournal.Failure.corrupt(path: path, line: 1,
+                                               reason: "it does not start with a labbook journal header of version \(version)")
+        }
+        var records: [CloudJournal.Record] = []
+        var intact = first.count + 1
+        for (index, bytes) in lines.enumerated().dropFirst() where !bytes.isEmpty {
+            let isLast = index == lines.count - 1  // no newline after it: a write cut short
+            do {
+                records.append(try record(try decoder.decode(Line.self, from: Data(bytes))))
+                intact += bytes.count + 1
+            } catch where isLast {
+                break
+            } catch {
+                throw CloudJournal.Failure.corrupt(path: path, line: index + 1, reason: "\(error)")
+            }
+        }
+        return (Date(timeIntervalSince1970: header.start), records, min(intact, data.count))
+    }
+
+    private static func record(_ line: Line) throws -> CloudJournal.Record {
+        guard line.t.isFinite else { throw TaggedValue.Problem.invalid("a time that is not a number") }
+        let time = Date(timeIntervalSince1970: line.t)
+        if let service = line.service, let operation = line.operation, let input = line.input {
+            return .call(time: time, service: service, operation: operation, input: input.value)
+        }
+        if let event = line.event {
+            return .event(time: time, name: event, fields: line.fields ?? [:])
+        }
+        throw TaggedValue.Problem.invalid("a line that is neither a call nor an event")
+    }
+}
+
+/// An `AWSValue` in JSON without losing its type: strings, booleans, integers, lists and
+/// null are themselves; floats, bytes and datetimes are {"$float"|"$bytes"|"$time": …};
+/// a map is an object, or {"$map": …} when one of its keys starts with "$".
+struct TaggedValue: Codable {
+    enum Problem: Error, CustomStringConvertible {
+        case invalid(String)
+        var description: String {
+            switch self { case .invalid(let what): "found \(what)" }
+        }
+    }
+
+    var value: AWSValue
+
+    init(_ value: AWSValue) { self.value = value }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch value {
+        case .null: try container.encodeNil()
+        case .bool(let b): try container.encode(b)
+        case .integer(let i): try container.encode(i)
+        case .string(let s): try container.encode(s)
+        case .double(let d): try container.encode(["$float": d.isFinite ? String(d) : "\(d)"])
+        case .blob(let data): try container.encode(["$bytes": data.base64EncodedString()])
+        case .timestamp(let date): try container.encode(["$time": String(date.timeIntervalSince1970)])
+        case .list(let items): try container.encode(items.map(TaggedValue.init))
+        case .map(let entries):
+            let object = entries.mapValues(TaggedValue.init)
+            if entries.keys.contains(where: { $0.hasPrefix("$") }) { try container.encode(["$map": object]) }
+            else { try container.encode(object) }
+        }
+    }
+
+    init(from decoder: Decoder) throws {
+        value = try Self.value(RawJSON(from: decoder))
+    }
+
+    private static func value(_ raw: RawJSON) throws -> AWSValue {
+        switch raw {
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .integer(let i): return .integer(i)
+        case .number(let d): return .double(d)
+        case .string(let s): return .string(s)
+        case .array(let items): return .list(try items.map(value))
+        case .object(let object):
+            guard object.count == 1, let (tag, inner) = object.first, tag.hasPrefix("$") else {
+                return .map(try object.mapValues(value))
+            }
+            return try untag(tag, inner)
+        }
+    }
+
+    private static func untag(_ tag: String, _ inner: RawJSON) throws -> AWSValue {
+        switch (tag, inner) {
+        case ("$map", .object(let entries)): return .map(try entries.mapValues(value))
+        case ("$float", .string(let text)):
+            guard let d = Double(text) else { throw Problem.invalid("a $float that is not a number: \(text)") }
+            return .double(d)
+        case ("$bytes", .string(let text)):
+            guard let data = Data(base64Encoded: text) else { throw Problem.invalid("$bytes that are not base64") }
+            return .blob(data)
+        case ("$time", .string(let text)):
+            guard let seconds = Double(text), seconds.isFinite else { throw Problem.invalid("a $time that is not a time") }
+            return .timestamp(Date(timeIntervalSince1970: seconds))
+        default: throw Problem.invalid("an unknown tag \(tag)")
+        }
+    }
+}
+
+/// JSON as it is, before the tags mean anything.
+private enum RawJSON: Decodable {
+    case null, bool(Bool), integer(Int64), number(Double), string(String)
+    case array([RawJSON]), object([String: RawJSON])
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let b = try? container.decode(Bool.self) { self = .bool(b) }
+        else if let i = try? container.decode(Int64.self) { self = .integer(i) }
+        else if let d = try? container.decode(Double.self) { self = .number(d) }
+        else if let s = try? container.decode(String.self) { self = .string(s) }
+        else if let items = try? container.decode([RawJSON].self) { self = .array(items) }
+        else { self = .object(try container.decode([String: RawJSON].self)) }
+    }
+}
