@@ -47,7 +47,7 @@ extension Lambda {
     public static let maxSynchronousPayloadBytes = 6_291_456
     /// A synchronous response may be 100 bytes larger than a request: Lambda's limit is
     /// 6,291,556 bytes, the figure its ResponseSizeTooLarge message quotes.
-    public static let maxSynchronousResponseBytes = 6_291_556
+    public static let maxSynchronousResponseBytes = LambdaRuntime.maxSynchronousResponseBytes
     public static let maxEventPayloadBytes = 262_144
 
     public func invoke(functionName: String, invocationType: InvocationType = .requestResponse,
@@ -101,12 +101,9 @@ extension Lambda {
         if let handler {
             let context = LambdaContext(functionName: name, memoryLimitInMB: configuration.memorySize,
                                         requestID: requestId, remainingTimeSeconds: Double(configuration.timeout))
-            let started = Date()
-            outcome = Result { try handler.handle(event: event, context: context) }
-                .mapError { FunctionFailure(type: String(describing: Swift.type(of: $0)), message: "\($0)") }
-            duration = Date().timeIntervalSince(started)
+            (outcome, duration) = LambdaRuntime.invoke(handler, event: event, context: context,
+                                                       timeout: Double(configuration.timeout))
             clock.advance(by: duration)
-            outcome = Self.checked(outcome, duration: duration, timeout: configuration.timeout, requestId: requestId)
         }
         lock.withLock {
             if let handler, outcome.timedOut == false {
@@ -135,10 +132,9 @@ extension Lambda {
         if let warm { return (warm, nil, failure) }
         let started = Date()
         var handler: (any LambdaFunctionHandler)?
-        do {
-            handler = try registry.loadFunction(record.image.manifest.entryPoint, from: record.image.manifest.directory)
-        } catch {
-            failure = FunctionFailure(type: Self.initErrorType(error), message: "\(error)")
+        switch LambdaRuntime.load(record.image.manifest.entryPoint, from: record.image.manifest.directory, registry: registry) {
+        case .success(let loaded): handler = loaded
+        case .failure(let refused): failure = refused
         }
         let initDuration = timing.containerStart + Date().timeIntervalSince(started)
         clock.advance(by: initDuration)
@@ -161,10 +157,8 @@ extension Lambda {
                 initDuration: initDuration, duration: duration, functionError: functionError))
         }
         publishMetrics(configuration.functionName, duration: duration, failed: outcome.failed)
-        let report = "START RequestId: \(requestId) Version: $LATEST\nEND RequestId: \(requestId)\n"
-            + "REPORT RequestId: \(requestId)\tDuration: \(String(format: "%.2f", duration * 1000)) ms\t"
-            + "Billed Duration: \(Int((duration * 1000).rounded(.up))) ms\tMemory Size: \(configuration.memorySize) MB"
-            + (initDuration.map { "\tInit Duration: \(String(format: "%.2f", $0 * 1000)) ms" } ?? "") + "\n"
+        let report = LambdaRuntime.report(requestId: requestId, duration: duration, memorySize: configuration.memorySize,
+                                          initDuration: initDuration)
         return InvocationOutput(
             statusCode: 200, functionError: functionError, payload: payload, executedVersion: "$LATEST",
             logResult: logType == .tail ? Data(report.utf8).base64EncodedString() : nil, requestId: requestId,
@@ -179,44 +173,6 @@ extension Lambda {
                                       value: duration * 1000, unit: .milliseconds)
         try? cloudWatch.putMetricData(namespace: "AWS/Lambda", metricName: "Errors", dimensions: dimensions,
                                       value: failed ? 1 : 0, unit: .count)
-    }
-
-    /// A response that ran too long, is not JSON, or is too large becomes the error Lambda reports.
-    private static func checked(_ outcome: Result<Data, FunctionFailure>, duration: TimeInterval, timeout: Int,
-                                requestId: String) -> Result<Data, FunctionFailure> {
-        guard duration <= Double(timeout) else {
-            return .failure(FunctionFailure(
-                type: "Sandbox.Timedout",
-                message: "RequestId: \(requestId) Error: Task timed out after \(String(format: "%.2f", Double(timeout))) seconds",
-                timedOut: true))
-        }
-        guard case .success(let body) = outcome else { return outcome }
-        guard body.count <= maxSynchronousResponseBytes else {
-            return .failure(FunctionFailure(type: "Function.ResponseSizeTooLarge",
-                                            message: "Response payload size (\(body.count) bytes) exceeded maximum allowed payload size (\(maxSynchronousResponseBytes) bytes)."))
-        }
-        guard (try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])) != nil else {
-            return .failure(FunctionFailure(type: "Runtime.MarshalError",
-                                            message: "Unable to marshal response: the handler returned \(body.count) bytes that are not JSON"))
-        }
-        return outcome
-    }
-
-    private static func initErrorType(_ error: Error) -> String {
-        if case RegistryError.unknownHandler = error { return "Runtime.HandlerNotFound" }
-        return "Runtime.InitError"
-    }
-}
-
-/// An unhandled function error, as the runtime serializes it.
-struct FunctionFailure: Error {
-    var type: String
-    var message: String
-    var timedOut = false
-
-    var payload: Data {
-        let object = ["errorMessage": message, "errorType": type]
-        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
     }
 }
 

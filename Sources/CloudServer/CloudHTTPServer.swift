@@ -1,6 +1,6 @@
-// `labbook serve`: the emulated account on one HTTP port, served by Hummingbird 2.
-// Every request goes to WireService whatever its method and path, because AWS routes by
-// header, body and signature scope as much as by path.
+// `labbook serve`: the emulated account (or one function's runtime interface emulator) on
+// one HTTP port, served by Hummingbird 2. Every request goes to the service whatever its
+// method and path, because AWS routes by header, body and signature scope as much as by path.
 import AWSWire
 import Cloud
 import Foundation
@@ -9,12 +9,21 @@ import Hummingbird
 import Logging
 import NIOCore
 
+/// What answers the server's requests: the emulated account, or a function's RIE route.
+public protocol WireHandling: Sendable {
+    /// Bodies larger than this are refused before they are read.
+    var maxBodyBytes: Int { get }
+    func respond(to request: WireRequest) async -> WireResponse
+    /// The answer to a body over `maxBodyBytes`, in the protocol `path` speaks.
+    func tooLarge(_ limit: Int, path: String) -> WireResponse
+}
+
 public struct CloudHTTPServer: Sendable {
-    public let service: WireService
+    public let service: any WireHandling
     public let host: String
     public let port: Int
 
-    public init(service: WireService, host: String, port: Int) {
+    public init(service: any WireHandling, host: String, port: Int) {
         self.service = service
         self.host = host
         self.port = port
@@ -43,10 +52,10 @@ public struct CloudHTTPServer: Sendable {
 
 struct WireResponder: HTTPResponder {
     typealias Context = BasicRequestContext
-    let service: WireService
+    let service: any WireHandling
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        let limit = service.options.maxBodyBytes
+        let limit = service.maxBodyBytes
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             return tooLarge(limit, path: request.uri.path)
         }
@@ -75,11 +84,7 @@ struct WireResponder: HTTPResponder {
                         body: isHead ? ResponseBody() : ResponseBody(byteBuffer: ByteBuffer(data: answer.body)))
     }
 
-    /// S3's EntityTooLarge, or the `/_labbook/` API's own JSON error for its paths.
     private func tooLarge(_ limit: Int, path: String) -> Response {
-        if path.hasPrefix(LabbookExtensions.prefix) { return response(LabbookExtensions.tooLarge(limit), isHead: false) }
-        let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>EntityTooLarge</Code><Message>Your proposed upload exceeds the maximum allowed size of \(limit) bytes for one request on this server.</Message></Error>"
-        return Response(status: .init(code: 400), headers: [.contentType: "application/xml"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: xml)))
+        response(service.tooLarge(limit, path: path), isHead: false)
     }
 }

@@ -114,3 +114,14 @@ public final class WireService: Sendable {
         return ServiceModel.all.first { $0.signingName == scope && $0.protocols.contains(proto ?? .restXML) }
     }
 }
+
+extension WireService: WireHandling {
+    public var maxBodyBytes: Int { options.maxBodyBytes }
+
+    /// S3's EntityTooLarge, or the `/_labbook/` API's own JSON error for its paths.
+    public func tooLarge(_ limit: Int, path: String) -> WireResponse {
+        if path.hasPrefix(LabbookExtensions.prefix) { return LabbookExtensions.tooLarge(limit) }
+        let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>EntityTooLarge</Code><Message>Your proposed upload exceeds the maximum allowed size of \(limit) bytes for one request on this server.</Message></Error>"
+        return WireResponse(status: 400, headers: [("Content-Type", "application/xml")], body: Data(xml.utf8))
+    }
+}

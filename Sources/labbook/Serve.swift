@@ -6,6 +6,7 @@ import AWSWire
 import CloudServer
 import Foundation
 import LabRunner
+import Serving
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,6 +20,13 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "A file of `ACCESS_KEY_ID SECRET_ACCESS_KEY` lines accepted for SigV4 (default: test test).")
     var credentials: String?
     @Flag(help: "Accept unsigned requests and any signature.") var noAuth = false
+    @Option(help: ArgumentHelp(
+        "Serve only this function's runtime interface emulator route, POST \(LambdaRuntimeEmulator.invocationsPath).",
+        discussion: "A folder of the image's files (with --lambda-handler), or an image URI pushed to the --state-dir account."))
+    var lambdaImage: String?
+    @Option(help: "The function handler a folder image's CMD names, e.g. yolo-lambda.") var lambdaHandler: String?
+    @Option(help: "The function's timeout in seconds (the RIE's AWS_LAMBDA_FUNCTION_TIMEOUT).") var lambdaTimeout = 300.0
+    @Option(help: "The function's memory in MB (the RIE's AWS_LAMBDA_FUNCTION_MEMORY_SIZE).") var lambdaMemory = 3008
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535, not \(port)") }
@@ -28,6 +36,7 @@ struct Serve: AsyncParsableCommand {
         guard region.range(of: "^[a-z]{2}(-[a-z]+)+-[0-9]$", options: .regularExpression) != nil else {
             throw ValidationError("--region \(region) is not a region name such as ap-northeast-2")
         }
+        try validateLambdaOptions()
     }
 
     func run() async throws {
@@ -38,16 +47,30 @@ struct Serve: AsyncParsableCommand {
         let (directory, temporary) = try stateDirectory()
         defer { if temporary { try? FileManager.default.removeItem(at: directory) } }
 
+        let engine = LabEngine()
+        let dispatch = try account(in: directory, temporary: temporary, handlers: engine.handlers)
+        if let lambdaImage {
+            let emulator = try emulator(for: lambdaImage, in: dispatch.cloud, engine: engine)
+            return try await serve(RuntimeEmulatorService(emulator: emulator) { FileHandle.standardError.write(Data($0.utf8)) })
+        }
+        let ticking = Task { await ServerClock(clock: dispatch.cloud.clock, scale: options.timeScale).run(on: dispatch) }
+        defer { ticking.cancel() }
+        try await serve(WireService(dispatch: dispatch, options: options))
+    }
+
+    /// The account, restored from the state folder's journal when it has one.
+    private func account(in directory: URL, temporary: Bool, handlers: HandlerRegistry) throws -> CloudDispatch {
         let journal = try temporary ? nil : openJournal(in: directory)
         let clock = VirtualClock(start: journal?.start ?? Date())
-        let engine = LabEngine()
-        let cloud = try CloudEnvironment(stateDirectory: directory, registry: engine.handlers,
+        let cloud = try CloudEnvironment(stateDirectory: directory, registry: handlers,
                                          account: Account(region: region), clock: clock)
         let dispatch = CloudDispatch(cloud: cloud)
         if let journal { restore(dispatch, from: journal) }
-        let server = CloudHTTPServer(service: WireService(dispatch: dispatch, options: options), host: host, port: port)
-        let ticking = Task { await ServerClock(clock: clock, scale: options.timeScale).run(on: dispatch) }
-        defer { ticking.cancel() }
+        return dispatch
+    }
+
+    private func serve(_ service: any WireHandling) async throws {
+        let server = CloudHTTPServer(service: service, host: host, port: port)
         do {
             try await server.run { url in
                 print(url)

@@ -46,7 +46,7 @@ public struct LabEngine: Sendable {
         InvokeEndpointStep.self, InvokeEndpointAsyncStep.self,
         CreateRoleStep.self, AttachRolePolicyStep.self, DetachRolePolicyStep.self, DeleteStep<RoleResource>.self, GetCallerIdentityStep.self,
         CreateRepositoryStep.self, SetRepositoryPolicyStep.self, BuildImageStep.self, DeleteRepositoryStep.self,
-        CreateFunctionStep.self, InvokeFunctionStep.self, DeleteStep<FunctionResource>.self,
+        CreateFunctionStep.self, InvokeFunctionStep.self, InvokeImageLocallyStep.self, DeleteStep<FunctionResource>.self,
         CreateTopicStep.self, ListTopicsStep.self, SubscribeStep.self, ConfirmSubscriptionStep.self, TopicDeliveriesStep.self,
         DeleteStep<TopicResource>.self,
         RegisterScalableTargetStep.self, PutScalingPolicyStep.self, DescribeScalingActivitiesStep.self,

@@ -40,15 +40,19 @@ struct InvokeFunctionStep: LabStep {
             if let initDuration = report.initDuration { out["InitDurationSeconds"] = .number(initDuration) }
         }
         if let error = output["FunctionError"]?.string { out["FunctionError"] = .string(error) }
-        let reply = output["Payload"]?.data ?? Data()
+        Self.addPayload(output["Payload"]?.data ?? Data(), to: &out)
+        return .object(out)
+    }
+
+    /// The reply as `Payload`; an API-Gateway-style reply's `body`, JSON as text, also as
+    /// `PayloadBody`, as the notebooks json.loads it. A reply that is not JSON is counted.
+    static func addPayload(_ reply: Data, to out: inout LabObject) {
         if let parsed = try? LabValue(json: reply) {
             out["Payload"] = parsed
-            // An API-Gateway-style reply carries its JSON as text in `body`, as the notebooks json.loads it.
             if let body = parsed["body"]?.string, let inner = try? LabValue(json: Data(body.utf8)) { out["PayloadBody"] = inner }
         } else if !reply.isEmpty {
             out["PayloadBytes"] = .int(reply.count)
         }
-        return .object(out)
     }
 
     /// The REPORT line of a base64 log tail: `Duration: 12.34 ms`, and `Init Duration: 850.48 ms`
