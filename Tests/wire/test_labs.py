@@ -12,10 +12,9 @@ import time
 
 from conftest import REGION, ROOT, Server, labbook_binary
 
-# Lab 02 before 03: both use the bucket sagemaker-ap-northeast-2-123456789012, and lab 02
-# creates it with s3.create_bucket, which S3 answers with BucketAlreadyOwnedByYou (409)
-# outside us-east-1 once lab 03's model.package has made it.
-BOOKS = ["labs/02-multi-container-endpoint.yaml", "labs/03-async-inference.yaml", "labs/04-serverless-cv.yaml",
+# Labs 03 and 02 share the SDK's default bucket sagemaker-ap-northeast-2-123456789012 on one
+# server: whichever runs second finds it there and reuses it, as default_bucket() does.
+BOOKS = ["labs/03-async-inference.yaml", "labs/02-multi-container-endpoint.yaml", "labs/04-serverless-cv.yaml",
          "labs/05-serverless-kornlp.yaml", "labs/01-local-checks.yaml", "labs/00-demo.yaml"]
 
 

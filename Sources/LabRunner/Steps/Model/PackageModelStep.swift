@@ -44,18 +44,9 @@ struct PackageModelStep: LabStep {
         return .object(out)
     }
 
-    /// PutObject, after creating the bucket when HeadBucket says it does not exist (in the
-    /// calls' region, as S3 requires outside us-east-1).
+    /// PutObject, after creating the bucket as the SDK's default_bucket() does.
     static func upload(_ artifact: Data, bucket: String, key: String, in context: StepContext) async throws {
-        do {
-            let _: AWSValue = try await context.call("s3", "HeadBucket", ["Bucket": .string(bucket)])
-        } catch let error as AWSError where error.httpStatus == 404 {
-            let region = context.awsRegion
-            let _: AWSValue = try await context.call("s3", "CreateBucket", .structure([
-                ("Bucket", .string(bucket)),
-                ("CreateBucketConfiguration", region == "us-east-1" ? nil : ["LocationConstraint": .string(region)]),
-            ]))
-        }
+        try await DefaultBucketStep.ensure(bucket, in: context)
         let _: AWSValue = try await context.call("s3", "PutObject", [
             "Bucket": .string(bucket), "Key": .string(key), "Body": .blob(artifact), "ContentType": "application/x-gzip",
         ])
