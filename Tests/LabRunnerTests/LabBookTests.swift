@@ -33,3 +33,46 @@ final class ReadmeTests: XCTestCase {
         XCTAssertEqual(missing, [], "add these kinds to README.md")
     }
 }
+
+final class StepTitleTests: XCTestCase {
+    /// A step without `title:` gets words in the handout's language, never its kind.
+    func testEveryKindHasADefaultTitleInBothLanguages() {
+        let missing = LabEngine().catalog.names.filter { StepTitles.byKind[$0] == nil }
+        XCTAssertEqual(missing, [], "add these kinds to StepTitles.byKind")
+        XCTAssertEqual(Set(StepTitles.byKind.keys).subtracting(LabEngine().catalog.names), [], "titles for kinds that do not exist")
+    }
+
+    func testTheTitleNamesWhatTheStepActsOn() {
+        let inputs = LabObject([("TopicArn", .string("arn:aws:sns:ap-northeast-2:123456789012:async-error"))])
+        XCTAssertEqual(StepTitles.title(kind: "sns.delete_topic", inputs: inputs, language: .ko), "SNS 주제 삭제 (`async-error`)")
+        XCTAssertEqual(StepTitles.title(kind: "sns.delete_topic", inputs: LabObject(), language: .en), "Delete the SNS topic")
+        XCTAssertNil(StepTitles.title(kind: "no.such_kind", inputs: inputs, language: .ko))
+    }
+}
+
+final class HandoutNumberTests: XCTestCase {
+    func testFractionsReadWithFourSignificantDigits() {
+        XCTAssertEqual(LabValue.format(significant: 6.6936677300000005), "6.694")
+        XCTAssertEqual(LabValue.format(significant: 0.000636363), "0.0006364")
+        XCTAssertEqual(LabValue.format(significant: 0.9949901700019836), "0.995")
+        XCTAssertEqual(LabValue.format(significant: 4.7371e-05), "4.737e-05")
+        XCTAssertEqual(LabValue.format(significant: -1234.5678), "-1234.6")
+        XCTAssertEqual(LabValue.format(significant: 2.0), "2.0")
+        XCTAssertEqual(LabValue.format(significant: .nan), "\"NaN\"")
+        let value = LabValue.object(LabObject([("seconds", .list([.number(0.026858806610107422), .int(3)]))]))
+        XCTAssertEqual(value.handoutJSON, "{\n  \"seconds\": [0.02686, 3]\n}")
+        XCTAssertEqual(value.prettyJSON, "{\n  \"seconds\": [0.026858806610107422, 3]\n}")
+    }
+}
+
+final class HandoutPathTests: XCTestCase {
+    func testMachinePathsReadAsTheReaderWouldHaveThem() {
+        let paths = HandoutPaths(stateDirectory: URL(fileURLWithPath: "/tmp/labbook-state-lab-42"),
+                                 workingDirectory: "/work/main", home: "/root")
+        XCTAssertEqual(paths.apply(to: #"  "file": "/root/.cache/labbook/assets/x.png","#), #"  "file": "~/.cache/labbook/assets/x.png","#)
+        XCTAssertEqual(paths.apply(to: "*$ ls /root/.cache/labbook*"), "*$ ls ~/.cache/labbook*")
+        XCTAssertEqual(paths.apply(to: #""Path": "/tmp/labbook-state-lab-42/package.model.tar.gz""#), #""Path": "<state>/package.model.tar.gz""#)
+        XCTAssertEqual(paths.apply(to: "`/work/main/labs/03.yaml`"), "`./labs/03.yaml`")
+        XCTAssertEqual(paths.apply(to: "s3://bucket/root/x and /rooted/y and /work/mainline"), "s3://bucket/root/x and /rooted/y and /work/mainline")
+    }
+}

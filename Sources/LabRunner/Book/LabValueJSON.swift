@@ -15,7 +15,11 @@ extension LabValue {
     /// Pretty JSON, two spaces per level, keys in their original order.
     public var prettyJSON: String { render(indent: "  ", level: 0) }
 
-    private func render(indent: String?, level: Int) -> String {
+    /// Pretty JSON for a reader: fractions to four significant digits (0.0006364, not
+    /// 0.000636363; 6.694, not 6.6936677300000005). Files beside the handout keep them all.
+    public var handoutJSON: String { render(indent: "  ", level: 0, rounded: true) }
+
+    private func render(indent: String?, level: Int, rounded: Bool = false) -> String {
         let newline = indent == nil ? "" : "\n"
         let pad = { (n: Int) in String(repeating: indent ?? "", count: n) }
         let separator = indent == nil ? "," : ","
@@ -23,20 +27,20 @@ extension LabValue {
         case .null: return "null"
         case let .bool(b): return b ? "true" : "false"
         case let .int(i): return String(i)
-        case let .number(d): return Self.format(number: d)
+        case let .number(d): return rounded ? Self.format(significant: d) : Self.format(number: d)
         case let .string(s): return Self.quote(s)
         case let .list(items):
             if items.isEmpty { return "[]" }
             if indent != nil, items.allSatisfy(\.isScalar), items.count <= 16 {
-                return "[" + items.map { $0.render(indent: nil, level: 0) }.joined(separator: ", ") + "]"
+                return "[" + items.map { $0.render(indent: nil, level: 0, rounded: rounded) }.joined(separator: ", ") + "]"
             }
-            let body = items.map { pad(level + 1) + $0.render(indent: indent, level: level + 1) }
+            let body = items.map { pad(level + 1) + $0.render(indent: indent, level: level + 1, rounded: rounded) }
             return "[" + newline + body.joined(separator: separator + newline) + newline + pad(level) + "]"
         case let .object(object):
             if object.isEmpty { return "{}" }
             let colon = indent == nil ? ":" : ": "
             let body = object.entries.map {
-                pad(level + 1) + Self.quote($0.key) + colon + $0.value.render(indent: indent, level: level + 1)
+                pad(level + 1) + Self.quote($0.key) + colon + $0.value.render(indent: indent, level: level + 1, rounded: rounded)
             }
             return "{" + newline + body.joined(separator: separator + newline) + newline + pad(level) + "}"
         }
@@ -53,6 +57,17 @@ extension LabValue {
         guard d.isFinite else { return d.isNaN ? "\"NaN\"" : (d > 0 ? "\"Infinity\"" : "\"-Infinity\"") }
         if d.rounded() == d, abs(d) < 1e15 { return String(format: "%.1f", d) }
         return "\(d)"
+    }
+
+    /// Four significant digits, as JSON: plain decimals from 1e-4 to 1e6, exponents outside.
+    static func format(significant d: Double) -> String {
+        let magnitude = abs(d)
+        guard d.isFinite, d.rounded() != d else { return format(number: d) }
+        guard magnitude >= 1e-4, magnitude < 1e6 else { return String(format: "%.3e", d) }
+        let decimals = max(1, 3 - Int(log10(magnitude).rounded(.down)))
+        var text = String(format: "%.\(decimals)f", d)
+        while text.hasSuffix("0"), !text.hasSuffix(".0") { text.removeLast() }
+        return text
     }
 
     static func quote(_ s: String) -> String { JSONText.quote(s) }

@@ -18,6 +18,7 @@ struct HandoutWriter {
             md += try section(record, number: number + 1)
         }
         md += footer()
+        md = HandoutPaths(stateDirectory: session.services.stateDirectory).apply(to: md)
         try session.writeOutput(Data(md.utf8), named: "README.md")
     }
 
@@ -54,7 +55,9 @@ struct HandoutWriter {
     }
 
     private func heading(_ record: StepRecord) -> String {
-        let title = record.spec.title?.text(language) ?? "`\(record.spec.kind)`" + (record.spec.hasExplicitID ? " (\(record.spec.id))" : "")
+        let title = record.spec.title?.text(language)
+            ?? StepTitles.title(kind: record.spec.kind, inputs: record.inputs, language: language)
+            ?? "`\(record.spec.kind)`" + (record.spec.hasExplicitID ? " (\(record.spec.id))" : "")
         return oneLine(title)
     }
 
@@ -69,7 +72,7 @@ struct HandoutWriter {
         if let text = record.spec.text?.text(language) { md += text.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n" }
         if record.spec.kind == ProseStep.kind { return md }
         if !record.inputs.isEmpty {
-            md += "**\(t("입력", "Inputs"))** (`\(record.spec.kind)`)\n\n" + fenced(cut(LabValue.object(record.inputs).prettyJSON), "json")
+            md += "**\(t("입력", "Inputs"))** (`\(record.spec.kind)`)\n\n" + fenced(cut(LabValue.object(record.inputs).handoutJSON), "json")
         }
         var weights: [WeightsNote] = []
         for block in record.blocks {
@@ -96,12 +99,12 @@ struct HandoutWriter {
     }
 
     private func outputBlock(_ output: LabValue, record: StepRecord) throws -> String {
-        let json = output.prettyJSON
+        let json = output.handoutJSON
         let shown = cut(json)
         var md = "**\(t("출력", "Output"))**\n\n" + fenced(shown, "json")
         if shown != json {
             let file = "\(record.spec.slug).output.json"
-            try session.writeOutput(Data(json.utf8), named: file)
+            try session.writeOutput(Data(output.prettyJSON.utf8), named: file)
             md += t("출력이 길어 일부만 보입니다. 전체: [\(file)](\(file))", "Output shortened. Full output: [\(file)](\(file))") + "\n\n"
         }
         return md
