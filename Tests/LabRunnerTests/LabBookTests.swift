@@ -73,6 +73,7 @@ final class HandoutPathTests: XCTestCase {
         XCTAssertEqual(paths.apply(to: "*$ ls /root/.cache/labbook*"), "*$ ls ~/.cache/labbook*")
         XCTAssertEqual(paths.apply(to: #""Path": "/tmp/labbook-state-lab-42/package.model.tar.gz""#), #""Path": "<state>/package.model.tar.gz""#)
         XCTAssertEqual(paths.apply(to: "`/work/main/labs/03.yaml`"), "`./labs/03.yaml`")
+        XCTAssertEqual(paths.apply(to: #"model_data="file:///tmp/labbook-state-lab-42/a.tar.gz""#), #"model_data="file://<state>/a.tar.gz""#)
         XCTAssertEqual(paths.apply(to: "s3://bucket/root/x and /rooted/y and /work/mainline"), "s3://bucket/root/x and /rooted/y and /work/mainline")
     }
 }

@@ -10,6 +10,7 @@ import subprocess
 import threading
 import time
 
+import boto3_snippets
 from conftest import REGION, ROOT, Server, labbook_binary
 
 # Labs 03 and 02 share the SDK's default bucket sagemaker-ap-northeast-2-123456789012 on one
@@ -40,6 +41,10 @@ def test_every_lab_book_passes_over_the_wire(tmp_path):
             print(output)
         assert run.returncode == 0, output
         assert seconds < 180, output
+        # Every handout's boto3 snippets run in order, and botocore accepts every call in them.
+        for handout in sorted((tmp_path / "out").glob("*/README.md")):
+            calls = boto3_snippets.check(handout.read_text())
+            assert calls or handout.parent.name in ("demo", "local-checks"), f"{handout}: no boto3 snippet"
     finally:
         assert server.stop() == 0
 

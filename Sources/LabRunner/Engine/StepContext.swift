@@ -12,6 +12,8 @@ public enum HandoutBlock: Sendable {
     case table(header: [String], rows: [[String]])
     /// Which weights produced the step's output, shown right after it.
     case weights(WeightsNote)
+    /// The step's AWS calls, or its own lines, as the boto3 a student would write (Boto3Snippet).
+    case boto3([RecordedCall], own: Boto3Lines?)
 }
 
 public final class StepContext: @unchecked Sendable {
@@ -25,6 +27,9 @@ public final class StepContext: @unchecked Sendable {
     private var abandoned = false
     private var shownBlocks: [HandoutBlock] = []
     private var nestedBlocks: [HandoutBlock] = []
+    /// The AWS calls the step made, for its boto3 snippet; or the snippet the step wrote itself.
+    private var awsCalls: [RecordedCall] = []
+    private var ownSnippet: Boto3Lines?
     /// Resolved arguments with where they were written, shown in the book's order.
     private var resolvedInputs: [(name: String, value: LabValue, location: SourceLocation)] = []
     /// Progress within the step (`repeat`): done, total.
@@ -37,7 +42,22 @@ public final class StepContext: @unchecked Sendable {
         self.scope = scope
     }
 
-    var blocks: [HandoutBlock] { lock.withLock { shownBlocks + nestedBlocks } }
+    var blocks: [HandoutBlock] {
+        lock.withLock {
+            let boto3: [HandoutBlock] = awsCalls.isEmpty && ownSnippet == nil ? [] : [.boto3(awsCalls, own: ownSnippet)]
+            return boto3 + shownBlocks + nestedBlocks
+        }
+    }
+
+    /// Keeps a call for the step's boto3 snippet.
+    func record(_ call: RecordedCall) {
+        lock.withLock { if !abandoned { awsCalls.append(call) } }
+    }
+
+    /// The step's boto3 in its own words (a waiter rather than its polls).
+    func showBoto3(_ service: String, _ lines: [String]) {
+        lock.withLock { if !abandoned { ownSnippet = Boto3Lines(service: service, lines: lines) } }
+    }
 
     /// After a timeout the runner moves on; whatever the step still does is not recorded.
     func abandon() { lock.withLock { abandoned = true } }

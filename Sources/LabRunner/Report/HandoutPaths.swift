@@ -21,13 +21,13 @@ struct HandoutPaths {
     }
 
     /// Rewrites every path in `text` that starts with one of the prefixes, where a path can
-    /// start (after a quote, a space, a bracket or the line's start), never inside a URL.
+    /// start (after a quote, a space, a bracket, `file://` or the line's start), never inside another URL.
     func apply(to text: String) -> String {
         var result = text
         for (prefix, shown) in replacements {
             let escaped = NSRegularExpression.escapedPattern(for: prefix)
             guard let expression = try? NSRegularExpression(
-                pattern: #"(^|[\s"'`(\[*=])"# + escaped + #"(?=[/"'`)\]\s*]|$)"#, options: [.anchorsMatchLines]) else { continue }
+                pattern: #"(^|[\s"'`(\[*=]|file://)"# + escaped + #"(?=[/"'`)\]\s*]|$)"#, options: [.anchorsMatchLines]) else { continue }
             let range = NSRange(result.startIndex..., in: result)
             result = expression.stringByReplacingMatches(
                 in: result, range: range, withTemplate: "$1" + NSRegularExpression.escapedTemplate(for: shown))

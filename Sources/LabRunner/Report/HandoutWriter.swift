@@ -6,6 +6,10 @@ import Foundation
 struct HandoutWriter {
     let session: RunSession
     let records: [StepRecord]
+    /// The boto3 clients earlier snippets created: later snippets reuse them.
+    private let clients = IntroducedClients()
+
+    private final class IntroducedClients { var names: Set<String> = [] }
     static let maxOutputLines = 40
 
     private var language: Language { session.options.language }
@@ -156,6 +160,9 @@ struct HandoutWriter {
             return md + "\n"
         case .weights:
             return "" // shown after the output
+        case let .boto3(calls, own):
+            guard let python = Boto3Snippet.python(calls, own: own, introduced: &clients.names) else { return "" }
+            return "**\(t("boto3로는", "In boto3"))**\n\n" + fenced(python, "python")
         }
     }
 

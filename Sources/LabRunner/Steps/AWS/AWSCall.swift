@@ -12,9 +12,12 @@ extension StepContext {
         LabValue(aws: try await call(service, operation, parameters.awsValue))
     }
 
-    /// The same with parameters built in Swift.
-    func call(_ service: String, _ operation: String, _ parameters: AWSValue = .empty) async throws -> AWSValue {
+    /// The same with parameters built in Swift. `shown: false` keeps labbook's own
+    /// bookkeeping (the weights trail) out of the step's boto3 snippet.
+    func call(_ service: String, _ operation: String, _ parameters: AWSValue = .empty,
+              shown: Bool = true) async throws -> AWSValue {
         await learnServerClock()  // before the first call, so that awsNow is the account's time
+        if shown { record(RecordedCall(service: service, operation: operation, parameters: parameters)) }
         return try await aws.call(service, operation, parameters)
     }
 

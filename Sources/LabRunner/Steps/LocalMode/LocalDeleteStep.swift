@@ -12,6 +12,7 @@ struct LocalDeleteStep: LabStep {
     func run(in context: StepContext) async throws -> LabValue {
         let endpoint = try context.resolve(name)
         try context.session.services.removeLocalEndpoint(endpoint, at: name.location)
+        context.show(.code("predictor.delete_endpoint()", language: "python", caption: "SageMaker Python SDK"))
         return .object(LabObject([("EndpointName", .string(endpoint)), ("Deleted", .bool(true))]))
     }
 }

@@ -31,7 +31,24 @@ struct LocalDeployStep: LabStep {
         context.noteWeights(inArtifact: archive.path)
         context.noteArtifact("local:\(endpoint)")
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        context.show(.code(Self.sdk(endpoint, archive: path, program: try context.resolve(program)), language: "python",
+                           caption: "SageMaker Python SDK"))
         return .object(LabObject([("EndpointName", .string(endpoint)), ("Ping", .int(container.ping())),
                                   ("ModelLoadSeconds", .number(seconds))]))
+    }
+
+    /// What the notebook's local-mode cell does: a framework model deployed to `instance_type="local"`.
+    static func sdk(_ endpoint: String, archive: String, program: String) -> String {
+        """
+        from sagemaker.pytorch import PyTorchModel
+        model = PyTorchModel(
+            model_data=\(PythonLiteral.string("file://" + archive)),
+            role=role,
+            entry_point="inference.py",  # SAGEMAKER_PROGRAM; labbook runs its \(PythonLiteral.string(program)) handler
+            framework_version="1.8.1",
+            py_version="py3",
+        )
+        predictor = model.deploy(initial_instance_count=1, instance_type="local", endpoint_name=\(PythonLiteral.string(endpoint)))
+        """
     }
 }

@@ -22,6 +22,11 @@ struct LocalInvokeStep: LabStep {
         context.noteWeights(inArtifact: "local:\(endpoint)")
         let payload = try RequestBody.resolve(body: body, file: bodyFile, in: context)
         let type = try context.resolve(contentType, default: "application/jsonlines")
+        context.show(.code("""
+            from sagemaker.local import LocalSession
+            runtime = LocalSession().sagemaker_runtime_client
+            runtime.invoke_endpoint(EndpointName=\(PythonLiteral.string(endpoint)), ContentType=\(PythonLiteral.string(type)), Body=body)
+            """, language: "python", caption: "SageMaker Python SDK"))
         return try LocalReply.shape(container.invocations(body: payload, contentType: type, accept: try context.resolve(accept, default: type)),
                                     endpoint: name, context: context)
     }

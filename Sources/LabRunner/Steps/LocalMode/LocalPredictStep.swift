@@ -20,6 +20,13 @@ struct LocalPredictStep: LabStep {
         context.noteWeights(inArtifact: "local:\(endpoint)")
         let lines = try context.resolve(data).map(\.jsonString).joined(separator: "\n")
         let type = "application/jsonlines"
+        context.show(.code("""
+            from sagemaker.serializers import JSONLinesSerializer
+            from sagemaker.deserializers import JSONLinesDeserializer
+            predictor.serializer = JSONLinesSerializer()
+            predictor.deserializer = JSONLinesDeserializer()
+            predictor.predict(data)
+            """, language: "python", caption: "SageMaker Python SDK"))
         return try LocalReply.shape(container.invocations(body: Data(lines.utf8), contentType: type, accept: type),
                                     endpoint: name, context: context)
     }

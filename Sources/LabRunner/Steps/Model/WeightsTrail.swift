@@ -38,12 +38,12 @@ extension StepContext {
 
     /// The weights inside a function's image.
     func noteFunctionWeights(_ function: String) async {
-        guard let described: AWSValue = try? await call("lambda", "GetFunction", ["FunctionName": .string(function)]),
+        guard let described: AWSValue = try? await call("lambda", "GetFunction", ["FunctionName": .string(function)], shown: false),
               let image = described["Code"]?["ImageUri"]?.string else { return }
         noteWeights(inArtifact: image)
     }
 
     private func describe(_ operation: String, _ member: String, _ name: String) async -> AWSValue? {
-        try? await call("sagemaker", operation, [member: .string(name)])
+        try? await call("sagemaker", operation, [member: .string(name)], shown: false)
     }
 }

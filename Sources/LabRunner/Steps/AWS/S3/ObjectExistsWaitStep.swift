@@ -27,6 +27,10 @@ struct ObjectExistsWaitStep: LabStep {
         guard step > 0, step <= 3600, step.isFinite else { throw LabError(delay!.location, "Delay is 0 to 3600 seconds") }
         guard (1...1000).contains(limit) else { throw LabError(attempts!.location, "MaxAttempts is 1 to 1000") }
         let started = context.awsNow
+        context.showBoto3("s3", Boto3Snippet.invocation("s3.get_waiter(\"object_exists\").wait", [
+            ("Bucket", .string(b)), ("Key", .string(k)),
+            ("WaiterConfig", ["Delay": step.rounded() == step ? .integer(Int64(step)) : .double(step), "MaxAttempts": .integer(Int64(limit))]),
+        ]))
         for attempt in 1...limit {
             try Task.checkCancellation()
             do {

@@ -21,7 +21,10 @@ struct WaitStep: LabStep {
     func run(in context: StepContext) async throws -> LabValue {
         let endpoint = try context.resolve(name)
         let started = context.awsNow
-        switch try context.resolve(waiter) {
+        let chosen = try context.resolve(waiter)
+        context.showBoto3("sagemaker", Boto3Snippet.invocation("sagemaker.get_waiter(\(PythonLiteral.string(chosen))).wait",
+                                                               [("EndpointName", .string(endpoint))]))
+        switch chosen {
         case "endpoint_in_service":
             // Success on InService; failure on Failed and on ValidationException (no such endpoint).
             let described = try await Self.poll(endpoint, "EndpointInService", attempts: 120, in: context) { answer in
