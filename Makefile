@@ -1,5 +1,5 @@
 # The two commands a newcomer needs (see README.md):
-#   make labs   runs every lab book in labs/ and writes the handouts to output/
+#   make labs   runs every lab book in labs/ and writes the handouts to output/ (Markdown, HTML, PDF)
 #   make test   runs the test suite (which also runs every lab book as a test)
 SWIFT ?= swift
 
@@ -12,7 +12,7 @@ build: deps
 	$(SWIFT) build -c release --product labbook
 
 labs: build
-	.build/release/labbook run labs/ --out output --junit output/junit.xml
+	.build/release/labbook run labs/ --out output --junit output/junit.xml --format md,html,pdf
 
 # The wire tests are boto3 and the AWS CLI themselves against `labbook serve`.
 test: deps

@@ -13,7 +13,8 @@ import PackageDescription
 //   Models    -> Serving, Formats -> Inference; Models -> Media (frames, images)
 //   Media: images, video, drawing, charts
 // System libraries (C, from Debian packages) sit under the rooms that use them:
-// CDNNL under Inference; CZlib under Formats, Serving and AWSWire; CCBOR (libcbor) under AWSWire; CCairo, CPNG, CJPEG and
+// CDNNL under Inference; CZlib under Formats, Serving and AWSWire; CCBOR (libcbor) under AWSWire;
+// CCMarkGFM (cmark-gfm: the HTML handout) under LabRunner; CCairo, CPNG, CJPEG and
 // CFFmpeg (libavformat, libavcodec, libswscale, libavutil: video decoding) under Media.
 // A model never imports Cloud; Cloud never imports a model.
 
@@ -46,6 +47,7 @@ let package = Package(
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCBOR", path: "Sources/CCBOR", providers: [.apt(["libcbor-dev"])]),
+        .systemLibrary(name: "CCMarkGFM", path: "Sources/CCMarkGFM", providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         .systemLibrary(name: "CFFmpeg", path: "Sources/CFFmpeg", pkgConfig: "libavformat",
                        providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
 
@@ -68,7 +70,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "LabRunner", dependencies: [
-            "Cloud", "AWSShapes", "Serving", "Models", "Media", "AWSWire",
+            "Cloud", "AWSShapes", "Serving", "Models", "Media", "AWSWire", "CCMarkGFM",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),

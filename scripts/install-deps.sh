@@ -15,6 +15,11 @@ packages=(
   libswscale-dev       # video: YUV to RGB conversion, as OpenCV's VideoCapture does it
   libavutil-dev        # video: FFmpeg's frames, errors, display matrices
   libcbor-dev          # CBOR: CloudWatch's smithy-rpc-v2-cbor protocol
+  libcmark-gfm-dev     # GitHub-flavoured Markdown to HTML: the HTML handout
+  libcmark-gfm-extensions-dev
+  chromium             # headless print of the HTML handout to PDF (--format pdf)
+  fonts-noto-color-emoji  # the handout's ✅ ⏱ ❌ marks in HTML and PDF
+  poppler-utils        # pdftoppm: the tests look at the PDF's pages
   pkg-config
 )
 

@@ -64,6 +64,7 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Run only this step (and the steps it refers to).") var only: String?
     @Option(help: "Start at this step (and run the earlier steps it refers to).") var from: String?
     @Option(help: "Handout language: ko or en.") var lang: String = "ko"
+    @Option(help: "Handout formats, comma-separated: md, html, pdf (Markdown is always written).") var format: String = "md"
     @Option(help: "Where handouts go.") var out: String = "output"
     @Option(help: "Write a JUnit XML report here.") var junit: String?
     @Option(help: "Let books read files under this folder too (repeatable); by default only the book's folder, the handout folder and the asset cache.")
@@ -85,6 +86,7 @@ struct Run: AsyncParsableCommand {
             var options = RunOptions(outputRoot: URL(fileURLWithPath: out), language: language, only: only, from: from,
                                      allowRead: allowRead.map { URL(fileURLWithPath: $0) })
             options.remote = try remoteCaller()
+            options.formats = try Self.formats(format)
             let outcome = try await engine.run(loaded, overrides: overrides, options: options,
                                                junit: junit.map(URL.init(fileURLWithPath:)))
             if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
@@ -93,6 +95,18 @@ struct Run: AsyncParsableCommand {
         } catch {
             throw Exit.classify(error)
         }
+    }
+
+    /// `md,html,pdf` as a set; an unknown name or an empty list is a usage error.
+    static func formats(_ written: String) throws -> Set<HandoutFormat> {
+        var formats: Set<HandoutFormat> = [.md]
+        for name in written.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            guard let format = HandoutFormat(rawValue: name) else {
+                throw ValidationError("--format takes md, html and pdf, comma-separated; '\(name)' is none of them")
+            }
+            formats.insert(format)
+        }
+        return formats
     }
 
     private func remoteCaller() throws -> WireClient? {

@@ -42,6 +42,9 @@ final class CLITests: XCTestCase {
         let unknownParameter = try run(["run", "labs/00-demo.yaml", "-p", "roundz=3", "--out", NSTemporaryDirectory()])
         XCTAssertEqual(unknownParameter.status, 2)
         XCTAssertTrue(unknownParameter.err.contains("unknown parameter 'roundz' (did you mean 'rounds'?)"), unknownParameter.err)
+        let badFormat = try run(["run", "labs/00-demo.yaml", "--format", "md,docx", "--out", NSTemporaryDirectory()])
+        XCTAssertEqual(badFormat.status, 2)
+        XCTAssertTrue(badFormat.err.contains("--format takes md, html and pdf, comma-separated; 'docx' is none of them"), badFormat.err)
 
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("labbook-cli-\(UUID())")
         defer { try? FileManager.default.removeItem(at: out) }

@@ -8,7 +8,7 @@ import botocore.session
 from botocore import xform_name
 from botocore.validate import ParamValidator
 
-SNIPPET = re.compile(r"\*\*(?:boto3로는|In boto3)\*\*\n\n```python\n(.*?)\n```", re.S)
+SNIPPET = re.compile(r"<summary>(?:boto3로는|In boto3)</summary>\n\n```python\n(.*?)\n```", re.S)
 
 
 class CheckedClient:

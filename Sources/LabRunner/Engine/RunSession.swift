@@ -3,8 +3,15 @@
 import Cloud
 import Foundation
 
+/// What a run writes its handout as: Markdown always, HTML and PDF when asked.
+public enum HandoutFormat: String, Sendable, CaseIterable {
+    case md, html, pdf
+}
+
 public struct RunOptions: Sendable {
     public var language: Language = .ko
+    /// `--format md,html,pdf`; Markdown is written whatever it says, since the others come from it.
+    public var formats: Set<HandoutFormat> = [.md]
     public var outputRoot: URL
     public var only: String?
     public var from: String?

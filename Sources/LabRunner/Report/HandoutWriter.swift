@@ -24,6 +24,32 @@ struct HandoutWriter {
         md += footer()
         md = HandoutPaths(stateDirectory: session.services.stateDirectory).apply(to: md)
         try session.writeOutput(Data(md.utf8), named: "README.md")
+        try writeHTMLAndPDF(md)
+    }
+
+    /// README.html beside the Markdown, and README.pdf printed from its printable variant.
+    private func writeHTMLAndPDF(_ md: String) throws {
+        let formats = session.options.formats
+        guard formats.contains(.html) || formats.contains(.pdf) else { return }
+        let title = session.book.title.text(language) ?? session.book.id
+        let directory = session.outputDirectory
+        if formats.contains(.html) {
+            let page = try HandoutHTML.page(markdown: md, title: title, language: language, directory: directory, printable: false)
+            try session.writeOutput(Data(page.utf8), named: "README.html")
+        }
+        if formats.contains(.pdf) {
+            let printable = try HandoutHTML.page(markdown: md, title: title, language: language, directory: directory, printable: true)
+            let source = directory.appendingPathComponent(".README.print.html")
+            try Data(printable.utf8).write(to: source, options: .atomic)
+            defer { try? FileManager.default.removeItem(at: source) }
+            let staged = directory.appendingPathComponent(".README.pdf.partial")
+            defer { try? FileManager.default.removeItem(at: staged) }
+            try HandoutPDF.print(source, to: staged)
+            let final = directory.appendingPathComponent("README.pdf")
+            guard rename(staged.path, final.path) == 0 else {
+                throw LabError(.synthetic("--format pdf"), "cannot move the printed PDF to \(final.path): \(String(cString: strerror(errno)))")
+            }
+        }
     }
 
     private func header() -> String {
@@ -162,7 +188,8 @@ struct HandoutWriter {
             return "" // shown after the output
         case let .boto3(calls, own):
             guard let python = Boto3Snippet.python(calls, own: own, introduced: &clients.names) else { return "" }
-            return "**\(t("boto3로는", "In boto3"))**\n\n" + fenced(python, "python")
+            // Folded: GitHub and the HTML handout show it on a click; the PDF prints it open.
+            return "<details><summary>\(t("boto3로는", "In boto3"))</summary>\n\n" + fenced(python, "python") + "</details>\n\n"
         }
     }
 
