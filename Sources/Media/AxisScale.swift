@@ -32,9 +32,12 @@ struct AxisScale {
             lower = includeZero && lo == 0 ? 0 : lo - margin * span
             upper = includeZero && hi == 0 ? 0 : hi + margin * span
         }
-        let step = format == .minutes
+        // Counts and indices are whole numbers: no tick between two of them (no "2.5th round").
+        let whole = format == .number && !plottable.isEmpty && plottable.allSatisfy { $0.rounded() == $0 }
+        var step = format == .minutes
             ? AxisScale.timeStep(forSpan: upper - lower, targetTicks: targetTicks)
             : AxisScale.niceStep(forSpan: upper - lower, targetTicks: targetTicks)
+        if whole, step.rounded() != step { step = max(1, step.rounded(.down)) }
         let first = (lower / step - 1e-9).rounded(.up)
         let last = (upper / step + 1e-9).rounded(.down)
         var ticks: [Double] = []
@@ -42,7 +45,8 @@ struct AxisScale {
             for k in Int(first)...Int(last) { ticks.append(Double(k) * step) }
         }
         self.ticks = ticks
-        labels = ticks.map { AxisScale.label($0, step: step, format: format) }
+        let unit = format.unit(forMagnitude: ticks.map(abs).max() ?? 0)
+        labels = ticks.map { AxisScale.label($0, step: step, format: format, unit: unit) }
     }
 
     /// A categorical axis: one slot per category centred on 0, 1, 2...
@@ -80,7 +84,8 @@ struct AxisScale {
         return best
     }
 
-    static func label(_ value: Double, step: Double, format: AxisFormat) -> String {
+    static func label(_ value: Double, step: Double, format: AxisFormat,
+                      unit: (divisor: Double, suffix: String) = (1, "")) -> String {
         switch format {
         case .minutes:
             guard abs(value) < 1e12 else { return String(format: "%.3g", value) }
@@ -88,6 +93,10 @@ struct AxisScale {
             let sign = total < 0 ? "-" : ""
             let s = abs(total)
             return String(format: "%@%d:%02d", sign, s / 60, s % 60)
+        case .seconds, .bytes:
+            // Every tick in the largest tick's unit, with the step's decimals: 0, 250 µs, 500 µs.
+            if abs(value) < step * 1e-6 { return "0" }
+            return label(value / unit.divisor, step: step / unit.divisor, format: .number) + unit.suffix
         case .number:
             if abs(value) < step * 1e-6 { return "0" }
             if abs(value) >= 1e7 || step < 1e-5 { return String(format: "%.3g", value) }

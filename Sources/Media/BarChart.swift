@@ -13,6 +13,8 @@ public struct BarChart: Sendable {
     public var color: RGB?
     public var showValues: Bool
     public var yRange: ClosedRange<Double>?
+    /// How values read on the axis and above the bars (`.seconds`: 355 µs).
+    public var yAxisFormat: AxisFormat = .number
 
     public init(title: String, xLabel: String, yLabel: String, categories: [String], values: [Double],
                 color: RGB? = nil, showValues: Bool = true) {
@@ -40,11 +42,11 @@ public struct BarChart: Sendable {
         }
         let canvas = try Canvas(width: width, height: height, background: .white)
         let theme = ChartTheme(width: width, height: height)
-        var y = AxisScale(values: values, format: .number, includeZero: true, fixed: yRange,
+        var y = AxisScale(values: values, format: yAxisFormat, includeZero: true, fixed: yRange,
                           targetTicks: theme.yTicks)
         if showValues, yRange == nil, let top = values.filter(isPlottable).max(), top > 0 {
             // Headroom for the value labels above the tallest bar.
-            y = AxisScale(values: values + [top * 1.08], format: .number, includeZero: true,
+            y = AxisScale(values: values + [top * 1.08], format: yAxisFormat, includeZero: true,
                           targetTicks: theme.yTicks)
         }
         var frame = ChartFrame(title: title, xLabel: xLabel, yLabel: yLabel, secondaryYLabel: nil,
@@ -54,7 +56,7 @@ public struct BarChart: Sendable {
         let plot = layout.plot
         frame.drawGrid(on: canvas, plot: plot, theme: theme)
         let fill = color ?? ChartPalette.color(0)
-        let labels = values.map(BarChart.valueLabel)
+        let labels = values.map(yAxisFormat.text)
         var tops: [(Point, String)] = []
         canvas.clip(to: plot) {
             for (i, v) in values.enumerated() where isPlottable(v) {
@@ -73,13 +75,5 @@ public struct BarChart: Sendable {
             }
         }
         return try canvas.image()
-    }
-
-    /// Like matplotlib's bar_label ("%g"): no trailing zeros, at most three decimals.
-    static func valueLabel(_ value: Double) -> String {
-        var text = String(format: "%.3f", value)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text == "-0" ? "0" : text
     }
 }

@@ -21,6 +21,54 @@ public enum AxisFormat: Sendable, Equatable {
     /// Values are seconds; ticks fall on whole minutes (or seconds for short spans)
     /// and read m:ss (an hour is 60:00).
     case minutes
+    /// Values are seconds; ticks read in the unit that suits them: 330 µs, 1.5 ms, 2 s.
+    case seconds
+    /// Values are bytes; ticks read B, KB, MB or GB (1,024-based, as AWS's limits are).
+    case bytes
+}
+
+extension AxisFormat {
+    /// The unit to show values up to `magnitude` in: a divisor and its suffix.
+    func unit(forMagnitude magnitude: Double) -> (divisor: Double, suffix: String) {
+        switch self {
+        case .number, .minutes: return (1, "")
+        case .seconds:
+            if magnitude == 0 || magnitude >= 1 { return (1, " s") }
+            if magnitude >= 1e-3 { return (1e-3, " ms") }
+            // Greek mu: the Hangul fonts have it, not the micro sign.
+            if magnitude >= 1e-6 { return (1e-6, " μs") }
+            return (1e-9, " ns")
+        case .bytes:
+            let units = [(1_073_741_824.0, " GB"), (1_048_576.0, " MB"), (1024.0, " KB")]
+            return units.first { magnitude >= $0.0 } ?? (1, " B")
+        }
+    }
+
+    /// One value as a reader wants it, with three significant digits: "0.000355" seconds
+    /// reads "355 µs", 7,455,381 bytes "7.11 MB", and a plain number keeps up to three decimals.
+    public func text(_ value: Double) -> String {
+        guard value.isFinite else { return "\(value)" }
+        let (divisor, suffix) = unit(forMagnitude: abs(value))
+        let scaled = value / divisor
+        var text: String
+        switch self {
+        case .seconds, .bytes: text = Self.significant(scaled)
+        case .number, .minutes:
+            // Small values keep three significant digits rather than reading "0".
+            text = abs(scaled) < 0.001 && scaled != 0 ? String(format: "%.3g", scaled) : String(format: "%.3f", scaled)
+        }
+        if text.contains("."), !text.contains("e") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return (text == "-0" ? "0" : text) + suffix
+    }
+
+    private static func significant(_ value: Double) -> String {
+        let magnitude = abs(value)
+        let decimals = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2
+        return String(format: "%.\(decimals)f", value)
+    }
 }
 
 public struct ChartSeries: Sendable {

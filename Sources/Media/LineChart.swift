@@ -10,6 +10,8 @@ public struct LineChart: Sendable {
     /// Label of the right-hand axis used by series with `axis: .secondary`.
     public var secondaryYLabel: String?
     public var xAxisFormat: AxisFormat
+    /// How the left-hand axis reads (`.seconds`: 355 µs, 1.2 ms).
+    public var yAxisFormat: AxisFormat = .number
     /// Fixed axis limits; nil fits the data with 5% margins.
     public var xRange: ClosedRange<Double>?
     public var yRange: ClosedRange<Double>?
@@ -38,7 +40,7 @@ public struct LineChart: Sendable {
         let frame = ChartFrame(
             title: title, xLabel: xLabel, yLabel: yLabel, secondaryYLabel: secondaryYLabel,
             x: AxisScale(values: xs, format: xAxisFormat, fixed: xRange, targetTicks: theme.xTicks),
-            y: AxisScale(values: primary.flatMap { $0.finitePoints.map(\.y) }, format: .number, fixed: yRange,
+            y: AxisScale(values: primary.flatMap { $0.finitePoints.map(\.y) }, format: yAxisFormat, fixed: yRange,
                           targetTicks: theme.yTicks),
             y2: secondary.isEmpty ? nil
                 : AxisScale(values: secondary.flatMap { $0.finitePoints.map(\.y) }, format: .number,

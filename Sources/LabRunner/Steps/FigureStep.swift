@@ -6,8 +6,9 @@
 //     chart: line                       # line | bar | histogram
 //     caption: {ko: 요청별 지연 시간, en: Latency per request}
 //     x-label: {ko: 요청, en: request}
-//     x-format: minutes                 # x values are seconds, ticks read m:ss
-//     y-label: {ko: 초, en: seconds}
+//     x-format: minutes                 # number | minutes (seconds as m:ss) | seconds | bytes
+//     y-label: {ko: 지연 시간, en: latency}
+//     y-format: seconds                 # number | seconds (355 µs, 1.2 ms) | bytes (7.1 MB)
 //     series:                           # line charts
 //       - name: {ko: 지연 시간, en: latency}
 //         x: ${steps.burst.items[*].index}    # optional: 0, 1, 2, ... by default
@@ -32,7 +33,7 @@ struct FigureStep: LabStep {
     let xLabel: Arg<LabValue>?
     let yLabel: Arg<LabValue>?
     let y2Label: Arg<LabValue>?
-    let xFormat: Arg<String>?
+    let xFormat: Arg<String>?, yFormat: Arg<String>?
     let series: BookNode?
     let categories: Arg<[String]>?
     let values: Arg<[Double]>?
@@ -48,6 +49,11 @@ struct FigureStep: LabStep {
         yLabel = try arguments.optional("y-label")
         y2Label = try arguments.optional("y2-label")
         xFormat = try arguments.optional("x-format")
+        yFormat = try arguments.optional("y-format")
+        if let f = xFormat?.literal, Self.axisFormats[f] == nil { throw LabError.unknown("x-format", f, at: xFormat!.location, known: Self.axisFormatNames) }
+        if let f = yFormat?.literal, Self.axisFormats[f] == nil || f == "minutes" {
+            throw LabError.unknown("y-format", f, at: yFormat!.location, known: Self.axisFormatNames.filter { $0 != "minutes" })
+        }
         series = arguments.node("series")
         if let series { try Self.checkSeries(series) }
         categories = try arguments.optional("categories")
@@ -78,11 +84,8 @@ struct FigureStep: LabStep {
             points = built.reduce(0) { $0 + $1.points.count }
             var figure = LineChart(title: title, xLabel: try label(xLabel, context), yLabel: try label(yLabel, context), series: built)
             figure.secondaryYLabel = try y2Label.map { Localizer.text(try context.resolve($0), language) }
-            switch try context.resolve(xFormat, default: "number") {
-            case "number": break
-            case "minutes": figure.xAxisFormat = .minutes
-            case let other: throw LabError.unknown("x-format", other, at: xFormat!.location, known: ["number", "minutes"])
-            }
+            figure.xAxisFormat = try axisFormat(xFormat, context)
+            figure.yAxisFormat = try axisFormat(yFormat, context)
             png = try figure.renderPNG(width: size.0, height: size.1)
         case "bar":
             guard let categories, let values else { throw LabError(chart.location, "a bar chart needs 'categories' and 'values'") }
@@ -91,8 +94,10 @@ struct FigureStep: LabStep {
                 throw LabError(values.location, "a bar chart needs as many values (\(numbers.count)) as categories (\(names.count))")
             }
             points = numbers.count
-            png = try BarChart(title: title, xLabel: try label(xLabel, context), yLabel: try label(yLabel, context),
-                               categories: names, values: numbers).renderPNG(width: size.0, height: size.1)
+            var figure = BarChart(title: title, xLabel: try label(xLabel, context), yLabel: try label(yLabel, context),
+                                  categories: names, values: numbers)
+            figure.yAxisFormat = try axisFormat(yFormat, context)
+            png = try figure.renderPNG(width: size.0, height: size.1)
         case "histogram":
             guard let values else { throw LabError(chart.location, "a histogram needs 'values'") }
             let samples = try context.resolve(values)
@@ -101,12 +106,23 @@ struct FigureStep: LabStep {
             guard (1...500).contains(binCount) else { throw LabError(bins?.location ?? chart.location, "bins must be between 1 and 500") }
             let histogram = try Histogram(values: samples, binCount: binCount)
             png = try HistogramChart(title: title, xLabel: try label(xLabel, context), yLabel: try label(yLabel, context),
-                                     histogram: histogram).renderPNG(width: size.0, height: size.1)
+                                     histogram: histogram, xAxisFormat: try axisFormat(xFormat, context))
+                .renderPNG(width: size.0, height: size.1)
         default:
             throw LabError.unknown("chart", kind, at: chart.location, known: Self.charts)
         }
         let file = try context.addFigure(png: png, name: "chart", caption: title)
         return .object(LabObject([("file", .string(file)), ("width", .int(size.0)), ("height", .int(size.1)), ("points", .int(points))]))
+    }
+
+    static let axisFormats: [String: AxisFormat] = ["number": .number, "minutes": .minutes, "seconds": .seconds, "bytes": .bytes]
+    static let axisFormatNames = ["number", "minutes", "seconds", "bytes"]
+
+    private func axisFormat(_ arg: Arg<String>?, _ context: StepContext) throws -> AxisFormat {
+        guard let arg else { return .number }
+        let name = try context.resolve(arg)
+        guard let format = Self.axisFormats[name] else { throw LabError.unknown(arg.name, name, at: arg.location, known: Self.axisFormatNames) }
+        return format
     }
 
     static let seriesKeys = ["name", "x", "y", "style", "axis"]
