@@ -12,7 +12,7 @@ struct Labbook: AsyncParsableCommand {
         commandName: "labbook",
         abstract: "Runs SageMaker hands-on labs written as YAML lab books, offline, and writes their handouts.",
         version: labbookVersion,
-        subcommands: [Run.self, Validate.self, List.self, Predict.self, Models.self, Frames.self, Serve.self]
+        subcommands: [Run.self, Validate.self, List.self, Predict.self, Models.self, Frames.self, Serve.self, Import.self]
     )
 
     /// ArgumentParser exits 64 (EX_USAGE) on a bad command line; labbook documents 2 for

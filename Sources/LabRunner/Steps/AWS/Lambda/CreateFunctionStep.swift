@@ -5,21 +5,39 @@ import Foundation
 struct CreateFunctionStep: LabStep {
     static let kind = "lambda.create_function"
     static let summary = "CreateFunction from an ECR image (PackageType Image), with role, memory and timeout."
-    let name: Arg<String>, role: Arg<String>, image: Arg<String>, memory: Arg<Int>?, timeout: Arg<Int>?
+    let name: Arg<String>, role: Arg<String>, image: Arg<String>?, code: Arg<LabValue>?, packageType: Arg<String>?
+    let memory: Arg<Int>?, timeout: Arg<Int>?
 
+    /// The image as `ImageUri:`, or as boto3 writes it: `Code: {ImageUri: …}` with `PackageType: Image`.
     init(arguments: inout StepArguments) throws {
         name = try arguments.required("FunctionName")
         role = try arguments.required("Role")
-        image = try arguments.required("ImageUri")
+        image = try arguments.optional("ImageUri")
+        code = try arguments.optional("Code")
+        packageType = try arguments.optional("PackageType")
+        guard (image == nil) != (code == nil) else {
+            throw LabError(arguments.location, "lambda.create_function takes the image as ImageUri, or as boto3's Code: {ImageUri: ...}; give one")
+        }
+        if let p = packageType?.literal, p != "Image" {
+            throw LabError(packageType!.location, "labbook runs container-image functions: PackageType is Image, not '\(p)'")
+        }
         memory = try arguments.optional("MemorySize")
         timeout = try arguments.optional("Timeout")
+    }
+
+    private func imageURI(_ context: StepContext) throws -> String {
+        if let image { return try context.resolve(image) }
+        guard let code, let uri = try context.resolve(code)["ImageUri"]?.string else {
+            throw LabError(code?.location ?? name.location, "Code needs ImageUri: labbook runs container-image functions")
+        }
+        return uri
     }
 
     /// Lambda's own defaults (128 MB, 3 s) apply to what the book leaves out.
     func run(in context: StepContext) async throws -> LabValue {
         let f: AWSValue = try await context.call("lambda", "CreateFunction", .structure([
             ("FunctionName", .string(try context.resolve(name))), ("Role", .string(try context.resolve(role))),
-            ("Code", ["ImageUri": .string(try context.resolve(image))]), ("PackageType", "Image"),
+            ("Code", ["ImageUri": .string(try imageURI(context))]), ("PackageType", "Image"),
             ("MemorySize", try memory.map { .int(try context.resolve($0)) }),
             ("Timeout", try timeout.map { .int(try context.resolve($0)) }),
         ]))
