@@ -71,6 +71,10 @@ final class RunTests: XCTestCase {
         XCTAssertTrue(failure.contains("$.items[2].again.lines"), failure)
         let junit = try String(contentsOf: dir.appendingPathComponent("junit.xml"), encoding: .utf8)
         XCTAssertTrue(junit.contains("<failure message="))
+        // The Korean handout says it in Korean; the terminal and JUnit keep English.
+        let handout = try String(contentsOf: dir.appendingPathComponent("out/loop/README.md"), encoding: .utf8)
+        XCTAssertTrue(handout.contains("단계 'burst': $.items[*].index: 기대한 값: [0,1,2], 실제 값: [0,1]"), handout)
+        XCTAssertFalse(handout.contains("expected [0,1,2]"))
     }
 
     func testParametersAreTypeCheckedAndUnknownOnesRejected() throws {

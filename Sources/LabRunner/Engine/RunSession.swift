@@ -43,6 +43,8 @@ public struct StepRecord: Sendable {
     public var simulatedSeconds: Double
     public var blocks: [HandoutBlock]
     public var inputs: LabObject
+    /// `failure` in the handout's language, when labbook has it in both.
+    public var handoutFailure: String?
 }
 
 public final class RunSession: @unchecked Sendable {
@@ -164,13 +166,19 @@ public final class RunSession: @unchecked Sendable {
             failure = "\(spec.location): step '\(spec.id)' (\(spec.kind)): \(Self.describe(error))"
         }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        var handoutFailure: String?
         if let output, failure == nil {
             let misses = spec.expectations.compactMap { ExpectationEvaluator.failure(of: $0, output: output, context: context) }
-            if !misses.isEmpty { failure = misses.joined(separator: "\n") }
+            if !misses.isEmpty {
+                failure = misses.map(\.en).joined(separator: "\n")
+                handoutFailure = misses.map { $0.text(options.language) }.joined(separator: "\n")
+            }
         }
-        return StepRecord(spec: spec, status: failure == nil ? .passed : .failed, output: output, failure: failure,
-                          wallSeconds: wall, simulatedSeconds: services.simulatedNow().timeIntervalSince(simulatedStart),
-                          blocks: context.blocks, inputs: context.inputs)
+        var record = StepRecord(spec: spec, status: failure == nil ? .passed : .failed, output: output, failure: failure,
+                                wallSeconds: wall, simulatedSeconds: services.simulatedNow().timeIntervalSince(simulatedStart),
+                                blocks: context.blocks, inputs: context.inputs)
+        record.handoutFailure = handoutFailure
+        return record
     }
 
     /// Foundation errors print as NSError dumps; say what a reader needs.

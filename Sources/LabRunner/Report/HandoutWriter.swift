@@ -102,7 +102,7 @@ struct HandoutWriter {
         if let text = record.spec.text?.text(language) { md += text.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n" }
         if record.spec.kind == ProseStep.kind { return md }
         if !record.inputs.isEmpty {
-            md += "**\(t("입력", "Inputs"))** (`\(record.spec.kind)`)\n\n" + fenced(cut(LabValue.object(record.inputs).handoutJSON), "json")
+            md += "**\(t("입력", "Inputs"))** (`\(record.spec.kind)`)\n\n" + fenced(cut(LabValue.object(record.inputs).localized(language).handoutJSON), "json")
         }
         var weights: [WeightsNote] = []
         for block in record.blocks {
@@ -117,7 +117,7 @@ struct HandoutWriter {
         }
         switch record.status {
         case .passed: break
-        case .failed: md += "❌ **\(t("실패", "Failed"))**\n\n" + fenced(record.failure ?? "", "text")
+        case .failed: md += "❌ **\(t("실패", "Failed"))**\n\n" + fenced(record.handoutFailure ?? record.failure ?? "", "text")
         case .skipped: md += "> ⏭ \(t("건너뜀: 앞 단계가 실패했습니다.", "Skipped: an earlier step failed."))\n\n"
         }
         if !record.spec.expectations.isEmpty, record.status == .passed {
@@ -249,5 +249,24 @@ struct HandoutWriter {
             }
         }
         return md
+    }
+}
+
+extension LabValue {
+    /// Bilingual text (`{ko: …, en: …}`) as the handout's language reads it, everywhere in
+    /// the value: a Korean handout shows a caption, not the JSON of both captions.
+    func localized(_ language: Language) -> LabValue {
+        switch self {
+        case .object(let object):
+            let keys = Set(object.entries.map(\.key))
+            if !keys.isEmpty, keys.isSubset(of: ["ko", "en"]), object.entries.allSatisfy({ $0.value.string != nil }) {
+                return .string(Localizer.text(self, language))
+            }
+            return .object(LabObject(object.entries.map { ($0.key, $0.value.localized(language)) }))
+        case .list(let items):
+            return .list(items.map { $0.localized(language) })
+        default:
+            return self
+        }
     }
 }
