@@ -77,6 +77,50 @@ final class RunTests: XCTestCase {
         XCTAssertFalse(handout.contains("expected [0,1,2]"))
     }
 
+    func testEachAndAnyCheckListElementsAndNameTheFailingIndices() async throws {
+        let outcome = try await run(try book("""
+            id: elements
+            title: Elements
+            steps:
+              - kind: repeat
+                id: burst
+                times: 4
+                steps:
+                  - {kind: read-file, id: again, path: sample.jsonl}
+                expect:
+                  - {path: "$.items[*].index", each: {at-most: 3}}
+                  - {path: "$.items[*].index", any: {equals: 2}}
+                  - {path: "$.items[*].index", each: {less: 2}}
+                  - {path: "$.items[*].index", any: {greater: 10}}
+            """))
+        let failure = try XCTUnwrap(outcome.runs[0].records[0].failure)
+        let lines = failure.split(separator: "\n")
+        XCTAssertEqual(lines.count, 2, failure)
+        XCTAssertTrue(lines[0].hasSuffix("2 of 4 elements fail: [2] expected < 2, actual 2; [3] expected < 2, actual 3"), failure)
+        XCTAssertTrue(lines[1].hasSuffix("no element of 4 passes; the first: expected > 10, actual 0"), failure)
+        XCTAssertThrowsError(try book("""
+            id: bad
+            title: Bad
+            steps:
+              - {kind: read-file, id: a, path: sample.jsonl, expect: [{path: $.records, each: {regex: a, count: 1}}]}
+            """)) { XCTAssertTrue("\($0)".contains("'each' takes exactly one check"), "\($0)") }
+    }
+
+    func testABookCleansUpItsBucket() async throws {
+        let outcome = try await run(try book("""
+            id: cleanup
+            title: Cleanup
+            steps:
+              - {kind: s3.create_bucket, Bucket: lab-cleanup}
+              - {kind: s3.put_object, Bucket: lab-cleanup, Key: a.txt, Body: hello}
+              - {kind: s3.delete_bucket, id: too-soon, Bucket: lab-cleanup, expect-error: BucketNotEmpty}
+              - {kind: s3.delete_object, Bucket: lab-cleanup, Key: a.txt}
+              - {kind: s3.delete_bucket, id: empty, Bucket: lab-cleanup, expect: [{path: $.Deleted, equals: true}]}
+              - {kind: s3.delete_bucket, id: gone, Bucket: lab-cleanup, expect-error: NoSuchBucket}
+            """))
+        XCTAssertEqual(outcome.exitCode, 0, outcome.runs[0].records.compactMap(\.failure).joined(separator: "\n"))
+    }
+
     func testParametersAreTypeCheckedAndUnknownOnesRejected() throws {
         let engine = LabEngine()
         let loaded = try book(loop)

@@ -8,6 +8,8 @@
 //     - {path: $.summary, contains: "요약"}             # also regex: "^[A-Z]"
 //     - {path: $.items, count: 10}
 //     - {image: $.figure, size: [960, 540], like: ref.png, tolerance: 0.05}
+//     - {path: "$.Lines[*].predicted_label", each: {regex: "^(Pos|Neg)$"}}   # every element
+//     - {path: "$.Json[*].label", any: {equals: motorbike}}                   # at least one
 import Foundation
 
 public struct Expectation: Sendable {
@@ -19,13 +21,18 @@ public struct Expectation: Sendable {
         case regex(BookNode)
         case count(BookNode)
         case image(size: [Int]?, reference: BookNode?, tolerance: Double)
+        /// The inner check on every element of a list; a miss names each failing index.
+        indirect case each(Check)
+        /// The inner check on at least one element of a list.
+        indirect case any(Check)
     }
 
     public var path: ValuePath
     public var check: Check
     public var location: SourceLocation
 
-    static let operators = ["equals", "approx", "greater", "less", "at-least", "at-most", "contains", "regex", "count"]
+    static let operators = ["equals", "approx", "greater", "less", "at-least", "at-most", "contains", "regex", "count",
+                            "each", "any"]
     static let modifiers = ["path", "abs", "rel", "image", "size", "like", "tolerance"]
 
     /// Reads one clause.
@@ -44,6 +51,9 @@ public struct Expectation: Sendable {
                 : "an expectation has one check; found \(present.map(\.key).joined(separator: " and "))")
         }
         let path = try parsePath(node["path"], default: "$")
+        if op.key == "each" || op.key == "any" {
+            return Expectation(path: path, check: try elementwise(op.key, op.value), location: op.keyLocation)
+        }
         for key in ["abs", "rel"] where node[key] != nil && op.key != "approx" {
             throw LabError(node[key]!.location, "'\(key)' only goes with 'approx'")
         }
@@ -52,6 +62,27 @@ public struct Expectation: Sendable {
         }
         try TemplateScanner.check(op.value)
         return Expectation(path: path, check: try check(op.key, op.value, node), location: op.keyLocation)
+    }
+
+    /// `each: {regex: …}` / `any: {equals: …}`: one check (with its abs/rel) for the elements.
+    private static func elementwise(_ op: String, _ inner: BookNode) throws -> Check {
+        let innerOperators = operators.filter { $0 != "each" && $0 != "any" }
+        guard let pairs = inner.pairs else {
+            throw LabError(inner.location, "'\(op)' takes one check for the elements, such as {\(op): {regex: \"^Pos$\"}}")
+        }
+        for pair in pairs where !(innerOperators + ["abs", "rel"]).contains(pair.key) {
+            throw LabError.unknown("'\(op)' check", pair.key, at: pair.keyLocation, known: innerOperators + ["abs", "rel"])
+        }
+        let present = pairs.filter { innerOperators.contains($0.key) }
+        guard present.count == 1, let check = present.first else {
+            throw LabError(inner.location, "'\(op)' takes exactly one check of: \(innerOperators.joined(separator: ", "))")
+        }
+        for key in ["abs", "rel"] where inner[key] != nil && check.key != "approx" {
+            throw LabError(inner[key]!.location, "'\(key)' only goes with 'approx'")
+        }
+        try TemplateScanner.check(check.value)
+        let parsed = try self.check(check.key, check.value, inner)
+        return op == "each" ? .each(parsed) : .any(parsed)
     }
 
     private static func check(_ op: String, _ value: BookNode, _ node: BookNode) throws -> Check {

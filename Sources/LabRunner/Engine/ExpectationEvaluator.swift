@@ -98,6 +98,27 @@ enum ExpectationEvaluator {
             }
             guard let got else { return miss("a list of \(want) items", "항목 \(want)개인 리스트") }
             return got == want ? nil : Bilingual("expected \(want) items, actual \(got)", "기대한 항목 수: \(want)개, 실제: \(got)개")
+        case let .each(inner):
+            guard case .list(let items) = actual else { return miss("a list whose every element passes", "모든 원소가 통과하는 리스트") }
+            var failing: [(Int, Bilingual)] = []
+            for (index, item) in items.enumerated() {
+                if let problem = try Self.check(inner, actual: item, context: context) { failing.append((index, problem)) }
+            }
+            guard !failing.isEmpty else { return nil }
+            let shown = failing.prefix(5)
+            let more = failing.count > 5 ? Bilingual("; and \(failing.count - 5) more", "; 외 \(failing.count - 5)개") : Bilingual("")
+            return Bilingual(
+                "\(failing.count) of \(items.count) elements fail: " + shown.map { "[\($0.0)] \($0.1.en)" }.joined(separator: "; ") + more.en,
+                "원소 \(items.count)개 중 \(failing.count)개가 통과하지 못했습니다: " + shown.map { "[\($0.0)] \($0.1.ko)" }.joined(separator: "; ") + more.ko)
+        case let .any(inner):
+            guard case .list(let items) = actual else { return miss("a list with an element that passes", "통과하는 원소가 있는 리스트") }
+            var first: Bilingual?
+            for item in items {
+                guard let problem = try Self.check(inner, actual: item, context: context) else { return nil }
+                first = first ?? problem
+            }
+            return Bilingual("no element of \(items.count) passes" + (first.map { "; the first: \($0.en)" } ?? ""),
+                             "원소 \(items.count)개 중 통과하는 것이 없습니다" + (first.map { "; 첫 원소: \($0.ko)" } ?? ""))
         case let .image(size, reference, tolerance):
             guard let path = actual.string else { return miss("the path of a PNG file", "PNG 파일 경로") }
             let like = try reference.map { try expected($0).displayString }
@@ -109,7 +130,7 @@ enum ExpectationEvaluator {
     private static func compare(_ actual: LabValue, _ bound: Double, _ symbol: String, _ miss: (String, String?) -> Bilingual,
                                 _ holds: (Double, Double) -> Bool) throws -> Bilingual? {
         guard let got = actual.double else { return miss("a number \(symbol) \(bound)", "\(symbol) \(bound)인 숫자") }
-        return holds(got, bound) ? nil : miss("\(symbol) \(LabValue.format(number: bound))", nil)
+        return holds(got, bound) ? nil : miss("\(symbol) \(LabValue.number(bound).splicedText)", nil)
     }
 
     /// Equality that does not care whether a whole number was written as 3 or 3.0.

@@ -40,7 +40,7 @@ public struct LabEngine: Sendable {
     ]
     static let awsKinds: [any LabStep.Type] = [
         CreateBucketStep.self, PutObjectStep.self, GetObjectStep.self, ListObjectsStep.self, DeleteObjectStep.self,
-        ObjectExistsWaitStep.self,
+        ObjectExistsWaitStep.self, DeleteStep<BucketResource>.self,
         DefaultBucketStep.self, CreateModelStep.self, CreateEndpointConfigStep.self, CreateEndpointStep.self, DescribeEndpointStep.self,
         WaitStep.self, DeleteStep<EndpointResource>.self, DeleteStep<EndpointConfigResource>.self, DeleteStep<ModelResource>.self,
         InvokeEndpointStep.self, InvokeEndpointAsyncStep.self,

@@ -47,6 +47,7 @@ enum StepTitles {
         "read-file": t("파일 읽기", "Read a file", "path"),
         "repeat": t("반복", "Repeat"),
         "s3.create_bucket": t("S3 버킷 만들기", "Create an S3 bucket", "Bucket"),
+        "s3.delete_bucket": t("S3 버킷 삭제", "Delete the S3 bucket", "Bucket"),
         "s3.delete_object": t("S3 객체 삭제", "Delete an S3 object", "Key"),
         "s3.get_object": t("S3 객체 내려받기", "Get an S3 object", "Key"),
         "s3.list_objects_v2": t("S3 객체 목록", "List S3 objects", "Prefix"),
