@@ -81,6 +81,7 @@ struct Run: AsyncParsableCommand {
             if only != nil && from != nil { throw ValidationError("--only and --from cannot be used together") }
             if f.count > 1 { throw ValidationError("-f was given \(f.count) times (\(f.joined(separator: ", "))); put the values in one file") }
             let loaded = try LabEngine.expand(books).map(engine.load)
+            for warning in loaded.flatMap(\.warnings) { FileHandle.standardError.write(Data("\(warning)\n".utf8)) }
             let overrides = try engine.parameterOverrides(assignments: p, file: f.first.map(URL.init(fileURLWithPath:)), books: loaded)
             InterruptCleanup.install()
             var options = RunOptions(outputRoot: URL(fileURLWithPath: out), language: language, only: only, from: from,
@@ -137,6 +138,7 @@ struct Validate: AsyncParsableCommand {
                 do {
                     let book = try engine.load(file)
                     print("ok  \(file.relativePath): \(book.id), \(book.steps.count) steps")
+                    for warning in book.warnings { FileHandle.standardError.write(Data("\(warning)\n".utf8)) }
                 } catch {
                     failed = true
                     FileHandle.standardError.write(Data("\(error)\n".utf8))

@@ -77,3 +77,26 @@ final class HandoutPathTests: XCTestCase {
         XCTAssertEqual(paths.apply(to: "s3://bucket/root/x and /rooted/y and /work/mainline"), "s3://bucket/root/x and /rooted/y and /work/mainline")
     }
 }
+
+final class UnusedParameterTests: XCTestCase {
+    func testAParameterNoStepUsesIsAWarningNamingIt() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("unused-\(UUID()).yaml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data("""
+            id: w
+            title: W
+            params:
+              used: {type: int, default: 1}
+              unused: {type: int, default: 2}
+              used-too: {type: string, default: a}
+            steps:
+              - {kind: prose, text: "${params.used} ${params.used-too}"}
+            """.utf8).write(to: file)
+        let book = try LabEngine().load(file)
+        XCTAssertEqual(book.warnings.count, 1, "\(book.warnings)")
+        XCTAssertTrue(book.warnings[0].hasSuffix(":5:3: warning: parameter 'unused' is declared but no step uses it (no ${params.unused})"), book.warnings[0])
+        for lab in try LabEngine.expand([LabBookTests.repository.appendingPathComponent("labs").path]) {
+            XCTAssertEqual(try LabEngine().load(lab).warnings, [], lab.lastPathComponent)
+        }
+    }
+}

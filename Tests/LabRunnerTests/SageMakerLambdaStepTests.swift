@@ -154,7 +154,8 @@ final class SageMakerLambdaStepTests: XCTestCase {
         let failures = records.map { $0.failure ?? "passed" }
         XCTAssertEqual(records.map(\.status), [.passed, .passed, .passed, .passed, .failed, .passed, .passed, .passed, .failed],
                        failures.joined(separator: "\n"))
-        XCTAssertTrue(failures[4].hasSuffix("step 'fails' (sagemaker.wait): Waiter EndpointInService failed: Waiter encountered a terminal failure state: For expression \"EndpointStatus\" we matched expected path: \"Failed\""), failures[4])
+        XCTAssertTrue(failures[4].contains("step 'fails' (sagemaker.wait): Waiter EndpointInService failed: Waiter encountered a terminal failure state: For expression \"EndpointStatus\" we matched expected path: \"Failed\". The endpoint's FailureReason: "), failures[4])
+        XCTAssertTrue(failures[4].contains("did not pass the ping health check"), failures[4])
         XCTAssertTrue(records[7].output?["WaitedSeconds"]?.double.map { $0 > 0 && $0.truncatingRemainder(dividingBy: 30) == 0 } == true,
                       "\(String(describing: records[7].output))")
         XCTAssertTrue(failures[8].hasSuffix("Waiter EndpointInService failed: Waiter encountered a terminal failure state: Matched expected service error code: ValidationException"), failures[8])

@@ -81,4 +81,6 @@ public struct LabBook: Sendable {
     /// The file it was read from, and its folder (relative paths in a book resolve there).
     public var file: URL
     public var directory: URL { file.deletingLastPathComponent() }
+    /// What is legal but probably a mistake (a parameter no step uses), located.
+    public var warnings: [String] = []
 }

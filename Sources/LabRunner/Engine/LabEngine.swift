@@ -68,7 +68,19 @@ public struct LabEngine: Sendable {
         let name = Self.displayPath(file)
         let text = try BookFile.text(of: file, name: name)
         let root = try YAMLReader.read(text, file: name)
-        return try StepParser(catalog: catalog).parseBook(root, file: file)
+        var book = try StepParser(catalog: catalog).parseBook(root, file: file)
+        book.warnings = Self.unusedParameters(book, text: text)
+        return book
+    }
+
+    /// Parameters declared but named by no `${params.…}` reference: a typo in the
+    /// reference, or a value `-p` would set for nothing.
+    static func unusedParameters(_ book: LabBook, text: String) -> [String] {
+        book.parameters.compactMap { parameter in
+            let pattern = "params\\.\(NSRegularExpression.escapedPattern(for: parameter.name))(?![A-Za-z0-9_-])"
+            guard text.range(of: pattern, options: .regularExpression) == nil else { return nil }
+            return "\(parameter.location): warning: parameter '\(parameter.name)' is declared but no step uses it (no ${params.\(parameter.name)})"
+        }
     }
 
     /// `labs/` → its `*.yaml` files in name order; a file stays itself.

@@ -71,7 +71,10 @@ struct WaitStep: LabStep {
             }
             switch accept(answer) {
             case .success: return answer
-            case .failure(let reason): throw WaiterFailure(name: name, reason: "Waiter encountered a terminal failure state: \(reason)")
+            case .failure(let reason):
+                // botocore stops at the matched path; a reader needs the endpoint's own reason too.
+                let why = answer?["FailureReason"]?.string.map { ". The endpoint's FailureReason: \($0)" } ?? ""
+                throw WaiterFailure(name: name, reason: "Waiter encountered a terminal failure state: \(reason)\(why)")
             case .retry: if attempt < attempts { try await context.pause(seconds: delay) }
             }
         }
