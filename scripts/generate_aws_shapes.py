@@ -54,6 +54,7 @@ OPERATIONS = {
         "PutScalingPolicy", "DeleteScalingPolicy", "DescribeScalingPolicies", "DescribeScalingActivities",
     ]),
     "cloudwatch": ("cloudWatch", ["PutMetricData", "GetMetricStatistics", "ListMetrics"]),
+    "logs": ("cloudWatchLogs", ["DescribeLogGroups", "DescribeLogStreams", "GetLogEvents", "FilterLogEvents"]),
 }
 
 PROTOCOLS = {"rest-xml": "restXML", "rest-json": "restJSON", "json": "json", "query": "query",

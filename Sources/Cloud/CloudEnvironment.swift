@@ -13,6 +13,7 @@ public final class CloudEnvironment: @unchecked Sendable {
     public let s3: S3
     public let sns: SNS
     public let cloudWatch: CloudWatch
+    public let logs: CloudWatchLogs
     public let iam: IAM
     public let sts: STS
     public let ecr: ECR
@@ -36,16 +37,18 @@ public final class CloudEnvironment: @unchecked Sendable {
                     account: account, clock: clock)
         sns = SNS(account: account, clock: clock)
         cloudWatch = CloudWatch(account: account, clock: clock)
+        logs = CloudWatchLogs(account: account, clock: clock)
         iam = IAM(account: account, clock: clock)
         sts = STS(account: account)
         executionRoleArn = try iam.createNotebookExecutionRole(named: sts.roleName)
         ecr = ECR(account: account, clock: clock)
-        lambda = Lambda(account: account, clock: clock, iam: iam, ecr: ecr, registry: registry, cloudWatch: cloudWatch)
+        lambda = Lambda(account: account, clock: clock, iam: iam, ecr: ecr, registry: registry, cloudWatch: cloudWatch,
+                        logs: logs)
 
         // --- SageMaker services (owned by "sagemaker").
         sagemaker = SageMaker(account: account, clock: clock, registry: registry, s3: s3, sns: sns,
                               cloudWatch: cloudWatch, iam: iam,
-                              workDirectory: stateDirectory.appendingPathComponent("sagemaker", isDirectory: true))
+                              workDirectory: stateDirectory.appendingPathComponent("sagemaker", isDirectory: true), logs: logs)
         sagemakerRuntime = SageMakerRuntime(sagemaker: sagemaker)
         applicationAutoScaling = ApplicationAutoScaling(account: account, clock: clock, sagemaker: sagemaker,
                                                         cloudWatch: cloudWatch)

@@ -93,6 +93,8 @@ public final class Lambda: @unchecked Sendable {
     let registry: HandlerRegistry
     let timing: Timing
     let cloudWatch: CloudWatch?
+    /// Where functions write their log (`/aws/lambda/<name>`); nil keeps no log.
+    let logs: CloudWatchLogs?
     private let iam: IAM
     private let ecr: ECR
     let lock = NSLock()
@@ -102,16 +104,19 @@ public final class Lambda: @unchecked Sendable {
     var functions: [String: FunctionRecord] = [:]
     var warmInstances: [String: WarmInstance] = [:]
     var invocationLog: [String: [InvocationRecord]] = [:]
+    /// Execution environments started per function: each writes its own log stream.
+    var environments: [String: Int] = [:]
     var sequence = 0
 
     public init(account: Account, clock: VirtualClock, iam: IAM, ecr: ECR, registry: HandlerRegistry,
-                cloudWatch: CloudWatch? = nil, timing: Timing = Timing()) {
+                cloudWatch: CloudWatch? = nil, logs: CloudWatchLogs? = nil, timing: Timing = Timing()) {
         self.account = account
         self.clock = clock
         self.iam = iam
         self.ecr = ecr
         self.registry = registry
         self.cloudWatch = cloudWatch
+        self.logs = logs
         self.timing = timing
     }
 

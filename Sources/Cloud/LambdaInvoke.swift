@@ -130,6 +130,7 @@ extension Lambda {
         }
         var failure = FunctionFailure(type: "Runtime.InitError", message: "the function's handler could not be loaded")
         if let warm { return (warm, nil, failure) }
+        lock.withLock { environments[name, default: 0] += 1 }
         let started = Date()
         var handler: (any LambdaFunctionHandler)?
         switch LambdaRuntime.load(record.image.manifest.entryPoint, from: record.image.manifest.directory, registry: registry) {
@@ -159,10 +160,26 @@ extension Lambda {
         publishMetrics(configuration.functionName, duration: duration, failed: outcome.failed)
         let report = LambdaRuntime.report(requestId: requestId, duration: duration, memorySize: configuration.memorySize,
                                           initDuration: initDuration)
+        writeLog(configuration.functionName, report: report, outcome: outcome, requestId: requestId)
         return InvocationOutput(
             statusCode: 200, functionError: functionError, payload: payload, executedVersion: "$LATEST",
             logResult: logType == .tail ? Data(report.utf8).base64EncodedString() : nil, requestId: requestId,
             coldStart: initDuration != nil, initDuration: initDuration, duration: duration)
+    }
+
+    /// START/END/REPORT, and the error a failed call raised, in `/aws/lambda/<name>`: one
+    /// stream per execution environment, named as Lambda names it (`2026/01/01/[$LATEST]<id>`).
+    private func writeLog(_ name: String, report: String, outcome: Result<Data, FunctionFailure>, requestId: String) {
+        guard let logs else { return }
+        let day = ISO8601DateFormatter.string(from: clock.now, timeZone: TimeZone(identifier: "UTC") ?? .current,
+                                              formatOptions: [.withFullDate]).replacingOccurrences(of: "-", with: "/")
+        let environment = lock.withLock { environments[name, default: 0] }
+        let stream = "\(day)/[$LATEST]" + Digest.sha256Hex(Data("\(name)|\(environment)|\(day)".utf8)).prefix(32)
+        var lines = report.split(separator: "\n").map(String.init)
+        if case .failure(let failure) = outcome {
+            lines.insert("[ERROR] \(failure.type): \(failure.message)\tRequestId: \(requestId)", at: 1)
+        }
+        for line in lines { logs.write(group: "/aws/lambda/\(name)", stream: stream, line) }
     }
 
     private func publishMetrics(_ name: String, duration: TimeInterval, failed: Bool) {

@@ -41,6 +41,8 @@ public final class SageMaker: @unchecked Sendable {
     let iam: IAM?
     /// Unpacked model artifacts live under here, one directory per endpoint and container.
     let workDirectory: URL
+    /// Where endpoints write their log lines (`/aws/sagemaker/Endpoints/<name>`); nil keeps them only in memory.
+    let logs: CloudWatchLogs?
     let lock = NSRecursiveLock()
     private var storedTiming = Timing()
     var models: [String: StoredModel] = [:]
@@ -57,7 +59,7 @@ public final class SageMaker: @unchecked Sendable {
     var deliveredOutputs: Set<String> = []
 
     public init(account: Account, clock: VirtualClock, registry: HandlerRegistry, s3: S3, sns: SNS,
-                cloudWatch: CloudWatch, iam: IAM? = nil, workDirectory: URL) {
+                cloudWatch: CloudWatch, iam: IAM? = nil, workDirectory: URL, logs: CloudWatchLogs? = nil) {
         self.account = account
         self.clock = clock
         self.registry = registry
@@ -66,10 +68,21 @@ public final class SageMaker: @unchecked Sendable {
         self.cloudWatch = cloudWatch
         self.iam = iam
         self.workDirectory = workDirectory
+        self.logs = logs
     }
 
     func arn(_ kind: String, _ name: String) -> String {
         account.arn(service: "sagemaker", resource: "\(kind)/\(name.lowercased())")
+    }
+
+    /// A line in the endpoint's log, kept with the endpoint and written to CloudWatch Logs
+    /// in the stream AWS names `<variant>/<instance id>`.
+    func log(_ endpoint: HostedEndpoint, _ message: String) {
+        endpoint.logs.append("\(clock.now): \(message)")
+        guard let logs else { return }
+        let variant = endpoint.variants.first
+        let stream = "\(variant?.name ?? "AllTraffic")/\(variant?.instances.first?.id ?? "provisioning")"
+        logs.write(group: "/aws/sagemaker/Endpoints/\(endpoint.name)", stream: stream, message)
     }
 
     func nextSequence() -> Int {

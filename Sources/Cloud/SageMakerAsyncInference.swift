@@ -254,7 +254,7 @@ extension SageMaker {
                 AsyncNotification.failure(request, reason: reason, endpoint: endpoint.name,
                                           region: account.region, now: clock.now)
             }
-            endpoint.logs.append("\(clock.now): inference \(request.inferenceId) failed: \(reason)")
+            log(endpoint, "inference \(request.inferenceId) failed: \(reason)")
             emit(endpoint, variant: nil, "InvocationFailures", 1, .count)
         }
         if let topic, let message { publish(message, to: topic, endpoint: endpoint) }
@@ -268,14 +268,14 @@ extension SageMaker {
             let location = try S3URI(parsing: uri)
             try s3.putObject(bucket: location.bucket, key: location.key, body: body, contentType: contentType, digests: digests)
         } catch {
-            endpoint.logs.append("\(clock.now): writing \(uri) failed: \(error)")
+            log(endpoint, "writing \(uri) failed: \(error)")
             emit(endpoint, variant: nil, "ResponseUploadFailures", 1, .count)
         }
     }
 
     private func publish(_ message: String, to topic: String, endpoint: HostedEndpoint) {
         do { try sns.publish(topicArn: topic, message: message) } catch {
-            endpoint.logs.append("\(clock.now): notifying \(topic) failed: \(error)")
+            log(endpoint, "notifying \(topic) failed: \(error)")
             emit(endpoint, variant: nil, "NotificationFailures", 1, .count)
         }
     }

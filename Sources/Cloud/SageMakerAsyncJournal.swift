@@ -26,7 +26,7 @@ extension SageMaker {
         fields["Message"] = message
         do { try journal.append(.event(time: clock.now, name: Self.asyncCompletedEvent, fields: fields)) } catch {
             // The result is in S3 and notified; after a restart it would run once more.
-            endpoint.logs.append("\(clock.now): journaling inference \(request.inferenceId) failed: \(error)")
+            log(endpoint, "journaling inference \(request.inferenceId) failed: \(error)")
         }
     }
 

@@ -179,7 +179,7 @@ extension SageMaker {
             endpoint.cache = config.input.asyncInferenceConfig == nil ? .realTime() : .asynchronous()
             endpoint.status = .inService
             removeGenerations(of: endpoint.name, except: endpoint.generation)
-            endpoint.logs.append("\(clock.now): endpoint configuration \(config.input.endpointConfigName) is in service")
+            log(endpoint, "endpoint configuration \(config.input.endpointConfigName) is in service")
             if let async = config.input.asyncInferenceConfig {
                 if endpoint.queue == nil { endpoint.queue = InvocationQueue() }
                 endpoint.queue?.maxConcurrentPerInstance = async.clientConfig?.maxConcurrentInvocationsPerInstance
@@ -192,7 +192,7 @@ extension SageMaker {
         } catch {
             let failure = error as? ProvisioningFailure ?? ProvisioningFailure(reason: "\(error)", log: "\(error)")
             endpoint.failureReason = failure.reason
-            endpoint.logs.append("\(clock.now): \(failure.log)")
+            log(endpoint, "\(failure.log)")
             endpoint.status = updating ? .inService : .failed
         }
     }
@@ -224,7 +224,7 @@ extension SageMaker {
                     }
                 }
             } catch {
-                endpoint.logs.append("\(clock.now): launching an instance for \(variant.name) failed: \(error)")
+                log(endpoint, "launching an instance for \(variant.name) failed: \(error)")
             }
         }
         // Updating only while something is still coming up: if every launch failed, the

@@ -20,7 +20,7 @@ extension SageMaker {
             try cloudWatch.putMetricData(namespace: Self.namespace, metricName: name, dimensions: dimensions,
                                          value: value, unit: unit, timestamp: time ?? clock.now)
         } catch {
-            lock.withLock { endpoint.logs.append("\(clock.now): publishing metric \(name) failed: \(error)") }
+            lock.withLock { log(endpoint, "publishing metric \(name) failed: \(error)") }
         }
     }
 

@@ -207,11 +207,11 @@ extension SageMaker {
             let started = Date()
             let instance: ModelInstance
             do { instance = try launchInstance(route.variant, state: .inService) } catch let failure as ProvisioningFailure {
-                route.endpoint.logs.append("\(clock.now): cold start of \(route.variant.name) failed: \(failure.log)")
+                log(route.endpoint, "cold start of \(route.variant.name) failed: \(failure.log)")
                 throw AWSError(service: "sagemaker-runtime", code: "ServiceUnavailable", httpStatus: 503, message: failure.reason)
             }
             let setup = timing.serverlessColdStart + Date().timeIntervalSince(started)
-            route.endpoint.logs.append("\(clock.now): cold start of \(route.variant.name) took \(String(format: "%.3f", setup)) s")
+            log(route.endpoint, "cold start of \(route.variant.name) took \(String(format: "%.3f", setup)) s")
             return (instance, setup)
         }
     }

@@ -75,3 +75,14 @@ def test_application_autoscaling_and_lambda_errors(server):
     assert lam.list_functions()["Functions"] == []
     with pytest.raises(lam.exceptions.ResourceNotFoundException):
         lam.get_function(FunctionName="nothing")
+
+
+def test_cloudwatch_logs_answers_boto3(server):
+    logs = server.client("logs")
+    assert isinstance(logs.describe_log_groups(logGroupNamePrefix="/aws/")["logGroups"], list)
+    try:
+        logs.filter_log_events(logGroupName="/aws/lambda/never-created")
+    except logs.exceptions.ResourceNotFoundException as e:
+        assert e.response["Error"]["Message"] == "The specified log group does not exist."
+    else:
+        raise AssertionError("an unknown log group must be ResourceNotFoundException")

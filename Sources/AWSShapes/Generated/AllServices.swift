@@ -2,7 +2,7 @@
 
 extension ServiceModel {
     /// Every service labbook emulates, as botocore names them.
-    public static let all: [ServiceModel] = [.s3, .sagemaker, .sagemakerRuntime, .sns, .lambda, .ecr, .iam, .sts, .applicationAutoScaling, .cloudWatch]
+    public static let all: [ServiceModel] = [.s3, .sagemaker, .sagemakerRuntime, .sns, .lambda, .ecr, .iam, .sts, .applicationAutoScaling, .cloudWatch, .cloudWatchLogs]
     /// The botocore release the shapes were generated from.
     public static let botocoreVersion = "1.43.11"
 }

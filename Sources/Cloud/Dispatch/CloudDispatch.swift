@@ -31,6 +31,7 @@ public final class CloudDispatch: @unchecked Sendable {
             "sts": STSOperations.handlers,
             "application-autoscaling": ApplicationAutoScalingOperations.handlers,
             "cloudwatch": CloudWatchOperations.handlers,
+            "logs": CloudWatchLogsOperations.handlers,
         ]
     }
 
@@ -96,6 +97,7 @@ public final class CloudDispatch: @unchecked Sendable {
         case "iam", "sts": ("ValidationError", 400)
         case "sns": ("InvalidParameter", 400)
         case "cloudwatch": ("InvalidParameterValue", 400)
+        case "logs": ("InvalidParameterException", 400)
         case "s3": ("InvalidArgument", 400)
         case "sagemaker-runtime": ("ValidationError", 400)
         default: ("ValidationException", 400)

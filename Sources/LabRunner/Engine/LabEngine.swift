@@ -51,7 +51,7 @@ public struct LabEngine: Sendable {
         DeleteStep<TopicResource>.self,
         RegisterScalableTargetStep.self, PutScalingPolicyStep.self, DescribeScalingActivitiesStep.self,
         DeregisterScalableTargetStep.self,
-        GetMetricStatisticsStep.self, SleepStep.self, SimulateModelLatencyStep.self,
+        GetMetricStatisticsStep.self, FilterLogEventsStep.self, SleepStep.self, SimulateModelLatencyStep.self,
     ]
 
     // MARK: Loading

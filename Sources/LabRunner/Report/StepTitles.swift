@@ -41,6 +41,7 @@ enum StepTitles {
         "local.deploy": t("로컬 모드 배포", "Deploy in local mode", "EndpointName"),
         "local.invoke_endpoint": t("로컬 엔드포인트 호출", "Invoke the local endpoint", "EndpointName"),
         "local.predict": t("로컬 엔드포인트로 예측", "Predict with the local endpoint", "EndpointName"),
+        "logs.filter_log_events": t("CloudWatch 로그", "CloudWatch logs", "logGroupName"),
         "model.package": t("모델 패키징", "Package the model"),
         "model.predict": t("모델로 예측", "Predict with the model", "program"),
         "prose": t("설명", "Notes"),
