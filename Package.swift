@@ -79,7 +79,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "labbook", dependencies: [
-            "LabRunner", "Serving", "Media", "Cloud", "CloudServer", "AWSWire",
+            "LabRunner", "Serving", "Media", "Cloud", "CloudServer", "AWSWire", "Inference",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -8,6 +8,8 @@ public enum InferenceError: Error, Sendable, Equatable, CustomStringConvertible 
     case shapeMismatch(op: String, expected: String, found: String)
     case indexOutOfRange(op: String, index: Int, bound: Int)
     case dnnl(call: String, status: Int)
+    /// A model whose inputs and feature maps would need more than MemoryBudget allows.
+    case overBudget(what: String, needed: Int, budget: Int)
 
     public var description: String {
         switch self {
@@ -17,6 +19,8 @@ public enum InferenceError: Error, Sendable, Equatable, CustomStringConvertible 
             return "\(op): index \(index) is out of range 0..<\(bound)"
         case let .dnnl(call, status):
             return "oneDNN \(call) failed with status \(status)"
+        case let .overBudget(what, needed, budget):
+            return "\(what) needs \(MemoryBudget.describe(needed)) of feature maps, over the memory budget of \(MemoryBudget.describe(budget)); lower the input size, or raise the budget with --max-memory"
         }
     }
 }

@@ -82,6 +82,39 @@ public struct YOLOv3: Sendable {
         var lastReader = Array(0..<layers.count)
         for (index, sources) in layerInputs.enumerated() { for source in sources { lastReader[source] = index } }
         self.lastReader = lastReader
+        try MemoryBudget.check(peakBytes(), for: "the darknet network at \(inputWidth)×\(inputHeight) (\(config.net.location))")
+    }
+
+    /// The most bytes of input and feature maps alive at once in a forward pass, from the
+    /// layers' shapes alone: each map lives until the last layer that reads it.
+    func peakBytes() -> Int {
+        var sizes: [(channels: Int, height: Int, width: Int)] = []
+        var live = 3 * inputWidth * inputHeight, peak = live
+        for (index, layer) in layers.enumerated() {
+            let previous: (channels: Int, height: Int, width: Int) = index == 0 ? (3, inputHeight, inputWidth) : sizes[index - 1]
+            let size: (channels: Int, height: Int, width: Int)
+            switch layer {
+            case let .convolutional(c):
+                size = (c.outChannels, max(1, (previous.height + 2 * c.padding - c.kernel) / c.stride + 1),
+                        max(1, (previous.width + 2 * c.padding - c.kernel) / c.stride + 1))
+            case let .maxpool(kernel, stride, padding):
+                size = (previous.channels, max(1, (previous.height + padding - kernel) / stride + 1),
+                        max(1, (previous.width + padding - kernel) / stride + 1))
+            case let .upsample(stride): size = (previous.channels, previous.height * stride, previous.width * stride)
+            case let .route(sources):
+                let first = sources.first.map { sizes[$0] } ?? previous
+                size = (sources.reduce(0) { $0 + sizes[$1].channels }, first.height, first.width)
+            case .shortcut, .yolo: size = previous
+            }
+            sizes.append(size)
+            let bytes = size.channels.multipliedReportingOverflow(by: size.height * size.width * 4)
+            live = bytes.overflow ? Int.max / 2 : live + bytes.partialValue
+            peak = max(peak, live)
+            for source in layerInputs[index] where lastReader[source] == index {
+                live -= sizes[source].channels * sizes[source].height * sizes[source].width * 4
+            }
+        }
+        return peak
     }
 
     /// Resolves a darknet layer index: negative is relative to `index`.

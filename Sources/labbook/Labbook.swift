@@ -2,6 +2,7 @@
 import ArgumentParser
 import AWSWire
 import Foundation
+import Inference
 import LabRunner
 import Media
 import Serving
@@ -65,6 +66,7 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Start at this step (and run the earlier steps it refers to).") var from: String?
     @Option(help: "Handout language: ko or en.") var lang: String = "ko"
     @Option(help: "Handout formats, comma-separated: md, html, pdf (Markdown is always written).") var format: String = "md"
+    @Option(help: "Memory budget for a model's inputs and feature maps, e.g. 4G (default 2G).") var maxMemory: String?
     @Option(help: "Where handouts go.") var out: String = "output"
     @Option(help: "Write a JUnit XML report here.") var junit: String?
     @Option(help: "Let books read files under this folder too (repeatable); by default only the book's folder, the handout folder and the asset cache.")
@@ -88,6 +90,7 @@ struct Run: AsyncParsableCommand {
                                      allowRead: allowRead.map { URL(fileURLWithPath: $0) })
             options.remote = try remoteCaller()
             options.formats = try Self.formats(format)
+            try MaxMemory.apply(maxMemory)
             let outcome = try await engine.run(loaded, overrides: overrides, options: options,
                                                junit: junit.map(URL.init(fileURLWithPath:)))
             if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
@@ -186,8 +189,10 @@ struct Predict: AsyncParsableCommand {
     @Option(help: "Request content type.") var contentType: String = "application/jsonlines"
     @Option(help: "Response content type.") var accept: String = "application/jsonlines"
     @Option(help: "Input file (default: standard input).") var input: String?
+    @Option(help: "Memory budget for a model's inputs and feature maps, e.g. 4G (default 2G).") var maxMemory: String?
 
     func run() async throws {
+        try MaxMemory.apply(maxMemory)
         let engine = LabEngine()
         guard engine.handlers.modelHandlerNames.contains(handler) else {
             throw Exit.invalid(RegistryError.unknownHandler(handler, known: engine.handlers.modelHandlerNames))
@@ -297,5 +302,16 @@ struct Frames: AsyncParsableCommand {
         let note = written > 0 ? " (after writing \(written) frames)" : ""
         FileHandle.standardError.write(Data("error: \(error)\(note)\n".utf8))
         return ExitCode(1)
+    }
+}
+
+/// `--max-memory`: the process's MemoryBudget.
+enum MaxMemory {
+    static func apply(_ written: String?) throws {
+        guard let written else { return }
+        guard let bytes = MemoryBudget.parse(written), bytes >= 1 << 20 else {
+            throw Exit.invalid(ValidationError("--max-memory takes a size such as 512M, 4G or 1.5G (at least 1M), not '\(written)'"))
+        }
+        MemoryBudget.bytes = bytes
     }
 }

@@ -31,6 +31,27 @@ final class YOLOLoadingTests: XCTestCase {
         XCTAssertEqual(kinds, ["convolutional", "maxpool", "upsample", "route", "shortcut", "yolo"])
     }
 
+    func testAnInputSizeOverTheMemoryBudgetIsRefusedBeforeAllocating() throws {
+        let (cfg, weights) = try miniFiles()
+        let network = try YOLOv3(config: try DarknetConfig(text: cfg, file: "yolo-mini.cfg"),
+                                 weights: try DarknetWeights(data: weights, location: "yolo-mini.weights"))
+        XCTAssertGreaterThan(network.peakBytes(), 3 * 64 * 64 * 4, "at least the input")
+        XCTAssertLessThan(network.peakBytes(), 8 << 20)
+        // The same layers at 8192×8192: width and height are in range, the maps are not.
+        let huge = cfg.replacingOccurrences(of: "width=64", with: "width=8192").replacingOccurrences(of: "height=64", with: "height=8192")
+        XCTAssertNotEqual(huge, cfg)
+        XCTAssertThrowsError(try YOLOv3(config: try DarknetConfig(text: huge, file: "huge.cfg"),
+                                        weights: try DarknetWeights(data: weights, location: "yolo-mini.weights"))) { error in
+            guard case let .overBudget(what, needed, budget)? = error as? InferenceError else { return XCTFail("\(error)") }
+            XCTAssertTrue(what.contains("8192×8192") && what.contains("huge.cfg"), what)
+            XCTAssertGreaterThan(needed, budget)
+            XCTAssertTrue("\(error)".contains("--max-memory"), "\(error)")
+        }
+        XCTAssertEqual(MemoryBudget.parse("4G"), 4 << 30)
+        XCTAssertEqual(MemoryBudget.parse("512m"), 512 << 20)
+        XCTAssertNil(MemoryBudget.parse("lots"))
+    }
+
     func testTruncatedWeightsNameTheLayer() throws {
         let (cfg, weights) = try miniFiles()
         XCTAssertThrowsError(try YOLOv3(config: try DarknetConfig(text: cfg, file: "yolo-mini.cfg"),
