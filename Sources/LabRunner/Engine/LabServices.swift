@@ -27,8 +27,11 @@ public final class LabServices: @unchecked Sendable {
         aws = remote ?? CloudDispatch(cloud: cloud)
     }
 
-    /// The simulated time, for the summary's "simulated" column.
-    public func simulatedNow() -> Date { cloud.clock.now }
+    /// The simulated time, for the summary's "simulated" column: the account's time: the embedded virtual clock, or labbook serve's as last read over
+    /// the wire (nil before the first reading, and against endpoints that have no clock).
+    public func simulatedNow() -> Date? {
+        aws is CloudDispatch ? cloud.clock.now : serverClock.now
+    }
 
     func addLocalEndpoint(_ name: String, _ container: ModelContainer, at location: SourceLocation) throws {
         try lock.withLock {

@@ -166,6 +166,7 @@ public final class RunSession: @unchecked Sendable {
             failure = "\(spec.location): step '\(spec.id)' (\(spec.kind)): \(Self.describe(error))"
         }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        await context.refreshServerClock()
         var handoutFailure: String?
         if let output, failure == nil {
             let misses = spec.expectations.compactMap { ExpectationEvaluator.failure(of: $0, output: output, context: context) }
@@ -175,10 +176,16 @@ public final class RunSession: @unchecked Sendable {
             }
         }
         var record = StepRecord(spec: spec, status: failure == nil ? .passed : .failed, output: output, failure: failure,
-                                wallSeconds: wall, simulatedSeconds: services.simulatedNow().timeIntervalSince(simulatedStart),
+                                wallSeconds: wall, simulatedSeconds: Self.elapsed(from: simulatedStart, to: services.simulatedNow()),
                                 blocks: context.blocks, inputs: context.inputs)
         record.handoutFailure = handoutFailure
         return record
+    }
+
+    /// Account time that passed during a step; 0 when the clock was not known at both ends.
+    static func elapsed(from start: Date?, to end: Date?) -> Double {
+        guard let start, let end else { return 0 }
+        return max(0, end.timeIntervalSince(start))
     }
 
     /// Foundation errors print as NSError dumps; say what a reader needs.

@@ -68,6 +68,16 @@ extension StepContext {
         } catch {}
     }
 
+    /// Reads labbook serve's clock again at a step's end: the server's own events (a cold
+    /// start, a model's latency) move it between the readings a step's pauses make.
+    func refreshServerClock() async {
+        guard let wire = aws as? WireClient, !session.services.serverClock.isAbsent,
+              !session.services.serverClock.isUnknown else { return }
+        if let answer = try? await Self.labbookAPI(wire, method: "GET", path: "/_labbook/clock") {
+            session.services.serverClock.record(answer)
+        }
+    }
+
     /// Moves labbook serve's clock `seconds` ahead (what falls due runs on the way); false
     /// when the run's calls do not go to a labbook serve, whose time then passes for real.
     func advanceServerClock(by seconds: Double) async throws -> Bool {
