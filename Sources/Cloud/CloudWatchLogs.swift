@@ -13,6 +13,9 @@ public struct LogEvent: Sendable, Equatable {
     public var message: String
     public var ingestionTime: Date
     public var stream: String
+    /// Position in the group, counted from its first event ever (trimmed ones included):
+    /// GetLogEvents' tokens and FilterLogEvents' eventIds are built from it.
+    public var sequence: Int
 }
 
 public final class CloudWatchLogs: @unchecked Sendable {
@@ -30,6 +33,7 @@ public final class CloudWatchLogs: @unchecked Sendable {
         var name: String
         var creationTime: Date
         var streams: [String: Stream] = [:]
+        var written = 0
     }
 
     public let account: Account
@@ -50,7 +54,8 @@ public final class CloudWatchLogs: @unchecked Sendable {
         lock.withLock {
             var entry = groups[group] ?? Group(name: group, creationTime: now)
             var log = entry.streams[stream] ?? Stream(name: stream, creationTime: now)
-            log.events.append(LogEvent(timestamp: now, message: text, ingestionTime: now, stream: stream))
+            log.events.append(LogEvent(timestamp: now, message: text, ingestionTime: now, stream: stream, sequence: entry.written))
+            entry.written += 1
             if log.events.count > Self.maxEventsPerStream { log.events.removeFirst(log.events.count - Self.maxEventsPerStream) }
             entry.streams[stream] = log
             groups[group] = entry

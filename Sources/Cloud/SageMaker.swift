@@ -50,9 +50,11 @@ public final class SageMaker: @unchecked Sendable {
     var endpoints: [String: HostedEndpoint] = [:]
     /// Feeds instance ids, so runs repeat exactly.
     var sequence = 0
-    /// Feeds async inference ids. Only accepted InvokeEndpointAsync calls move it, so a
-    /// replayed journal names every request as it was named the first time.
-    var asyncSequence = 0
+    /// Async requests accepted at the current instant of the virtual clock. Ids come from
+    /// (instant, count), so a replayed journal, whose calls run at their recorded instants,
+    /// names every request as it was named the first time, and a request after a restart
+    /// never reuses an earlier one's name.
+    var asyncInstant = (time: Date.distantPast, count: 0)
     /// Where finished async requests are recorded (`labbook serve --state-dir`).
     var journal: CloudJournal?
     /// While replaying: output locations whose results were delivered before the restart.

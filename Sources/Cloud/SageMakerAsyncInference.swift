@@ -78,13 +78,15 @@ extension SageMaker {
             }
             // As on AWS, the output objects are named by a generated id, never by the
             // caller's InferenceId (which need not be a valid or unique object name).
-            let generated = Digest.uuidString(from: "inference|\(endpoint.arn)|\(asyncSequence + 1)")
+            let now = clock.now
+            let count = asyncInstant.time == now ? asyncInstant.count + 1 : 1
+            let generated = Digest.uuidString(from: "inference|\(endpoint.arn)|\(now.timeIntervalSince1970)|\(count)")
             let inferenceId = input.inferenceId ?? generated
             let output = Self.join(async.outputConfig.s3OutputPath ?? "", "\(generated).out")
             let failure = async.outputConfig.s3FailurePath.map { Self.join($0, "\(generated)-error.out") }
             let accepted = InvokeEndpointAsyncOutput(inferenceId: inferenceId, outputLocation: output, failureLocation: failure)
             if deliveredOutputs.remove(output) != nil {  // replaying a request that finished before the restart
-                asyncSequence += 1
+                asyncInstant = (now, count)
                 return accepted
             }
             guard let location = try? S3URI(parsing: input.inputLocation),
@@ -96,7 +98,7 @@ extension SageMaker {
                 throw SageMakerErrors.runtimeValidation(
                     "The input object at \(input.inputLocation) is \(head.contentLength) bytes; asynchronous payloads are limited to \(SageMakerRuntime.maxAsyncPayloadBytes) bytes.")
             }
-            asyncSequence += 1
+            asyncInstant = (now, count)
             queue.enqueue(QueuedInvocation(
                 inferenceId: inferenceId, inputLocation: input.inputLocation, contentType: input.contentType ?? head.contentType,
                 accept: input.accept, receivedTime: clock.now,

@@ -21,7 +21,7 @@ public struct ServerClock: Sendable {
     /// tick adds the wall time since the last one rather than aiming at start + elapsed:
     /// a client's `POST /_labbook/clock` moves the clock ahead, and time runs on from there.
     public func run(on dispatch: CloudDispatch) async {
-        var last = ContinuousClock.now
+        var last = ContinuousClock.now, lastRecorded = last
         while !Task.isCancelled {
             try? await Task.sleep(for: tick)
             let now = ContinuousClock.now
@@ -29,6 +29,12 @@ public struct ServerClock: Sendable {
             last = now
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             dispatch.synchronized { clock.advance(by: seconds * scale) }
+            // Faster than the wall clock, the account's time is journaled now and then, so a
+            // restart resumes near it instead of at the wall clock's (behind it).
+            if scale > 1, now - lastRecorded >= .seconds(5) {
+                lastRecorded = now
+                try? dispatch.record(event: "clock", [:])
+            }
         }
     }
 }

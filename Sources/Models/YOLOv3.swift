@@ -82,39 +82,42 @@ public struct YOLOv3: Sendable {
         var lastReader = Array(0..<layers.count)
         for (index, sources) in layerInputs.enumerated() { for source in sources { lastReader[source] = index } }
         self.lastReader = lastReader
-        try MemoryBudget.check(peakBytes(), for: "the darknet network at \(inputWidth)×\(inputHeight) (\(config.net.location))")
+        try MemoryBudget.check(peakBytes(inputChannels: inputChannels), for: "the darknet network at \(inputWidth)×\(inputHeight) (\(config.net.location))")
     }
 
     /// The most bytes of input and feature maps alive at once in a forward pass, from the
-    /// layers' shapes alone: each map lives until the last layer that reads it.
-    func peakBytes() -> Int {
-        var sizes: [(channels: Int, height: Int, width: Int)] = []
-        var live = 3 * inputWidth * inputHeight, peak = live
+    /// layers' shapes alone: each map lives until the last layer that reads it. Computed in
+    /// floating point, so no cfg value (a padding of 10⁹, stacked upsamples) can overflow.
+    func peakBytes(inputChannels: Int = 3) -> Int {
+        typealias Size = (channels: Double, height: Double, width: Double)
+        func bytes(_ s: Size) -> Double { s.channels * s.height * s.width * 4 }
+        let input: Size = (Double(inputChannels), Double(inputHeight), Double(inputWidth))
+        var sizes: [Size] = []
+        var live = bytes(input), peak = live
         for (index, layer) in layers.enumerated() {
-            let previous: (channels: Int, height: Int, width: Int) = index == 0 ? (3, inputHeight, inputWidth) : sizes[index - 1]
-            let size: (channels: Int, height: Int, width: Int)
+            let previous = index == 0 ? input : sizes[index - 1]
+            let size: Size
             switch layer {
             case let .convolutional(c):
-                size = (c.outChannels, max(1, (previous.height + 2 * c.padding - c.kernel) / c.stride + 1),
-                        max(1, (previous.width + 2 * c.padding - c.kernel) / c.stride + 1))
+                let pad = 2 * Double(c.padding) - Double(c.kernel), stride = Double(c.stride)
+                size = (Double(c.outChannels), max(1, ((previous.height + pad) / stride).rounded(.down) + 1),
+                        max(1, ((previous.width + pad) / stride).rounded(.down) + 1))
             case let .maxpool(kernel, stride, padding):
-                size = (previous.channels, max(1, (previous.height + padding - kernel) / stride + 1),
-                        max(1, (previous.width + padding - kernel) / stride + 1))
-            case let .upsample(stride): size = (previous.channels, previous.height * stride, previous.width * stride)
+                let pad = Double(padding) - Double(kernel)
+                size = (previous.channels, max(1, ((previous.height + pad) / Double(stride)).rounded(.down) + 1),
+                        max(1, ((previous.width + pad) / Double(stride)).rounded(.down) + 1))
+            case let .upsample(stride): size = (previous.channels, previous.height * Double(stride), previous.width * Double(stride))
             case let .route(sources):
                 let first = sources.first.map { sizes[$0] } ?? previous
                 size = (sources.reduce(0) { $0 + sizes[$1].channels }, first.height, first.width)
             case .shortcut, .yolo: size = previous
             }
             sizes.append(size)
-            let bytes = size.channels.multipliedReportingOverflow(by: size.height * size.width * 4)
-            live = bytes.overflow ? Int.max / 2 : live + bytes.partialValue
+            live += bytes(size)
             peak = max(peak, live)
-            for source in layerInputs[index] where lastReader[source] == index {
-                live -= sizes[source].channels * sizes[source].height * sizes[source].width * 4
-            }
+            for source in layerInputs[index] where lastReader[source] == index { live -= bytes(sizes[source]) }
         }
-        return peak
+        return peak.isFinite && peak < Double(Int.max / 2) ? Int(peak) : Int.max / 2
     }
 
     /// Resolves a darknet layer index: negative is relative to `index`.

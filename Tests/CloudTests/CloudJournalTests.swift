@@ -40,6 +40,19 @@ final class CloudJournalTests: XCTestCase {
                        .event(time: start, name: "clock", fields: ["after": "restart"]))
     }
 
+    func testBlankLinesAndAFinalLineWithoutItsNewlineKeepTheJournalWhole() throws {
+        let url = try makeTemporaryDirectory(self).appendingPathComponent("journal.jsonl")
+        try CloudJournal(url: url, start: start).append(.event(time: start, name: "clock", fields: ["n": "1"]))
+        var text = try String(contentsOf: url, encoding: .utf8)
+        text += "\n" + #"{"event":"clock","fields":{"n":"2"},"t":1767225600}"#  // a blank line, then a line cut before its newline
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        let reopened = try CloudJournal(url: url, start: start)
+        XCTAssertEqual(reopened.recorded, [.event(time: start, name: "clock", fields: ["n": "1"])])
+        try reopened.append(.event(time: start, name: "clock", fields: ["n": "3"]))
+        XCTAssertEqual(try CloudJournal(url: url, start: start).recorded.map { record -> String? in if case let .event(_, _, f) = record { f["n"] } else { nil } },
+                       ["1", "3"])
+    }
+
     func testDamageBeforeTheEndIsRefusedWithItsLine() throws {
         let url = try makeTemporaryDirectory(self).appendingPathComponent("journal.jsonl")
         try CloudJournal(url: url, start: start).append(.event(time: start, name: "clock", fields: [:]))

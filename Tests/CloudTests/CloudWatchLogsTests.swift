@@ -43,6 +43,17 @@ final class CloudWatchLogsTests: XCTestCase {
         XCTAssertEqual(next["events"]?.list?.compactMap { $0["message"]?.string }, ["END one"])
         let newest = try dispatch.call("logs", "GetLogEvents", ["logGroupName": "/lab", "logStreamName": "a", "limit": 1])
         XCTAssertEqual(newest["events"]?.list?.compactMap { $0["message"]?.string }, ["END one"], "the default reads the newest")
+        let older = try dispatch.call("logs", "GetLogEvents", ["logGroupName": "/lab", "logStreamName": "a", "limit": 1,
+                                                               "nextToken": newest["nextBackwardToken"] ?? .null])
+        XCTAssertEqual(older["events"]?.list?.compactMap { $0["message"]?.string }, ["ERROR disk full"], "no overlap going back")
+        let end = try dispatch.call("logs", "GetLogEvents", ["logGroupName": "/lab", "logStreamName": "a",
+                                                             "nextToken": newest["nextForwardToken"] ?? .null])
+        XCTAssertEqual(end["events"]?.list?.count, 0)
+        XCTAssertEqual(end["nextForwardToken"], newest["nextForwardToken"], "at the end the same token comes back, for polling")
+        cloud.logs.write(group: "/lab", stream: "a", "later")
+        let tail = try dispatch.call("logs", "GetLogEvents", ["logGroupName": "/lab", "logStreamName": "a",
+                                                              "nextToken": end["nextForwardToken"] ?? .null])
+        XCTAssertEqual(tail["events"]?.list?.compactMap { $0["message"]?.string }, ["later"])
         let streams = try dispatch.call("logs", "DescribeLogStreams", ["logGroupName": "/lab", "orderBy": "LastEventTime", "descending": true])
         XCTAssertEqual(streams["logStreams"]?.list?.compactMap { $0["logStreamName"]?.string }, ["a", "b"])
     }

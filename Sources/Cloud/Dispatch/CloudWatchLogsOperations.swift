@@ -63,31 +63,39 @@ enum CloudWatchLogsOperations {
         ])
     }
 
-    /// startFromHead false (the default) reads the newest `limit` events, as the console does;
-    /// the forward token then points past the last, the backward one before the first.
+    /// startFromHead false (the default) reads the newest `limit` events, as the console does.
+    /// Tokens name an event's position in the group: `f/n` reads from n on, `b/n` the events
+    /// before n. At either end the same token comes back, as AWS's does, so a tail can poll.
     private static func getLogEvents(_ logs: CloudWatchLogs, _ p: Parameters) throws -> AWSValue {
         let events = try logs.events(group: try groupName(p), stream: try p.string("logStreamName"),
                                      start: date(p, "startTime"), end: date(p, "endTime"))
         let limit = min(max(p.optionalInt("limit") ?? 10_000, 1), 10_000)
-        var start: Int
+        let page: ArraySlice<LogEvent>
+        var forward = "f/\(events.last.map { $0.sequence + 1 } ?? 0)", backward = "b/\(events.first?.sequence ?? 0)"
         if let token = p.optionalString("nextToken") {
-            guard token.count > 2, let position = Int(token.dropFirst(2)), position >= 0, position <= events.count,
+            guard token.count > 2, let position = Int(token.dropFirst(2)), position >= 0,
                   token.hasPrefix("f/") || token.hasPrefix("b/") else {
                 throw invalid("The specified nextToken is invalid.")
             }
-            start = token.hasPrefix("f/") ? position : max(0, position - limit)
+            if token.hasPrefix("f/") {
+                page = events.filter { $0.sequence >= position }.prefix(limit)
+                (forward, backward) = (token, page.isEmpty ? "b/\(position)" : backward)
+            } else {
+                page = events.filter { $0.sequence < position }.suffix(limit)
+                (forward, backward) = (page.isEmpty ? "f/\(position)" : forward, token)
+            }
         } else {
-            start = (p.optionalBool("startFromHead") ?? false) ? 0 : max(0, events.count - limit)
+            page = (p.optionalBool("startFromHead") ?? false) ? events.prefix(limit) : events.suffix(limit)
         }
-        start = min(start, events.count)
-        let end = min(events.count, start + limit)
+        if let last = page.last { forward = "f/\(last.sequence + 1)" }
+        if let first = page.first { backward = "b/\(first.sequence)" }
         return .structure([
-            ("events", .list(events[start..<end].map { event in
+            ("events", .list(page.map { event in
                 .structure([("timestamp", milliseconds(event.timestamp)), ("message", .string(event.message)),
                             ("ingestionTime", milliseconds(event.ingestionTime))])
             })),
-            ("nextForwardToken", .string("f/\(end)")),
-            ("nextBackwardToken", .string("b/\(start)")),
+            ("nextForwardToken", .string(forward)),
+            ("nextBackwardToken", .string(backward)),
         ])
     }
 
@@ -100,10 +108,11 @@ enum CloudWatchLogsOperations {
                                      start: date(p, "startTime"), end: date(p, "endTime"), pattern: p.optionalString("filterPattern"))
         let page = try p.page(of: events, tokenKey: "nextToken", limit: min(p.optionalInt("limit") ?? 10_000, 10_000), invalidToken: invalid)
         return .structure([
-            ("events", .list(page.items.enumerated().map { index, event in
+            ("events", .list(page.items.map { event in
                 .structure([("logStreamName", .string(event.stream)), ("timestamp", milliseconds(event.timestamp)),
                             ("message", .string(event.message)), ("ingestionTime", milliseconds(event.ingestionTime)),
-                            ("eventId", .string(String(format: "%020d%016d", Int64(event.timestamp.timeIntervalSince1970 * 1000), index)))])
+                            ("eventId", .string(String(format: "%020lld%016lld", Int64(event.timestamp.timeIntervalSince1970 * 1000),
+                                                       Int64(event.sequence))))])
             })),
             ("nextToken", .optional(page.nextToken)),
         ])

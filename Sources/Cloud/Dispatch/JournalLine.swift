@@ -50,16 +50,16 @@ enum JournalLine {
         }
         var records: [CloudJournal.Record] = []
         var intact = first.count + 1
-        for (index, bytes) in lines.enumerated().dropFirst() where !bytes.isEmpty {
-            let isLast = index == lines.count - 1  // no newline after it: a write cut short
-            do {
-                records.append(try record(try decoder.decode(Line.self, from: Data(bytes))))
-                intact += bytes.count + 1
-            } catch where isLast {
-                break
-            } catch {
-                throw CloudJournal.Failure.corrupt(path: path, line: index + 1, reason: "\(error)")
+        for (index, bytes) in lines.enumerated().dropFirst() {
+            // After the last newline: a write cut short (even if it parses, its newline is
+            // missing), dropped so the next record starts on a line of its own.
+            if index == lines.count - 1 { break }
+            if !bytes.isEmpty {
+                do { records.append(try record(try decoder.decode(Line.self, from: Data(bytes)))) } catch {
+                    throw CloudJournal.Failure.corrupt(path: path, line: index + 1, reason: "\(error)")
+                }
             }
+            intact += bytes.count + 1
         }
         return (Date(timeIntervalSince1970: header.start), records, min(intact, data.count))
     }

@@ -101,7 +101,11 @@ struct PythonReader {
         guard depth <= Self.maxDepth else { return nil }
         let start = index
         guard var value = atom() else { return nil }
+        var trailers = 0
         while let kind = current {
+            // A chain (`a.b().c[0]…`) nests as deeply as it is long: bounded like brackets.
+            trailers += 1
+            if trailers > Self.maxDepth * 4 { return nil }
             if kind == .punct("."), index + 1 < tokens.count, case .name(let member) = tokens[index + 1].kind {
                 index += 2
                 value = .attribute(value, member)

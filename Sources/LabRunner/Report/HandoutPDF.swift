@@ -61,9 +61,12 @@ enum HandoutPDF {
             process.terminate()
             throw Failure.timedOut(seconds: timeout)
         }
-        drained.sync {}
+        // A browser helper that outlives the main process may hold stderr open: don't wait on it forever.
+        let drainedInTime = DispatchSemaphore(value: 0)
+        drained.async { drainedInTime.signal() }
+        let stderrRead = drainedInTime.wait(timeout: .now() + .seconds(5)) == .success
         guard process.terminationStatus == 0 else {
-            let text = String(decoding: detail.suffix(2000), as: UTF8.self)
+            let text = stderrRead ? String(decoding: detail.suffix(2000), as: UTF8.self) : "(its error output was still open)"
             throw Failure.failed(status: process.terminationStatus, detail: text.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         guard let head = try? FileHandle(forReadingFrom: pdf).read(upToCount: 5), head == Data("%PDF-".utf8) else {
