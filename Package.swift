@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "AWSShapesTests", dependencies: ["AWSShapes"]),
         .testTarget(name: "AWSWireTests", dependencies: ["AWSWire", "AWSShapes"]),
         .testTarget(name: "CloudServerTests", dependencies: ["CloudServer", "Cloud", "AWSWire", "AWSShapes", "Serving"]),
-        .testTarget(name: "LabRunnerTests", dependencies: ["LabRunner"], resources: [.copy("BrokenBooks")]),
+        .testTarget(name: "LabRunnerTests", dependencies: ["LabRunner"], exclude: ["Notebooks"], resources: [.copy("BrokenBooks")]),
     ],
     swiftLanguageModes: [.v5]
 )
