@@ -9,7 +9,7 @@ import PackageDescription
 //   Cloud       -> Serving (the handler contract: handlers are found by name), AWSShapes
 //   AWSWire     -> AWSShapes: the protocols (rest-xml, rest-json, json, query, rpc-v2-cbor)
 //                  and SigV4, with no HTTP server of its own
-//   AWSShapes: botocore's service models, generated; boto3-shaped values; validation
+//   AWSShapes: botocore's service models, generated; boto3-shaped values; validation; JSON text and trees
 //   Models    -> Serving, Formats -> Inference; Models -> Media (frames, images)
 //   Media: images, video, drawing, charts
 // System libraries (C, from Debian packages) sit under the rooms that use them:

@@ -44,6 +44,11 @@ public struct ServiceModel: Sendable {
 
     public var `protocol`: WireProtocol { protocols[0] }
 
+    /// The model by botocore's service name, as `boto3.client(name)` takes it.
+    public static func named(_ name: String) -> ServiceModel? {
+        all.first { $0.name == name }
+    }
+
     /// The named shape; generated models are closed, so a missing name is a generator bug.
     public func shape(_ name: String) -> Shape {
         guard let shape = shapes[name] else { fatalError("\(self.name) model has no shape \(name)") }

@@ -26,7 +26,7 @@ public struct WireClient: AWSCaller {
     public var destination: String { endpoint.absoluteString }
 
     public func call(_ service: String, _ operation: String, _ input: AWSValue) async throws -> AWSValue {
-        guard let model = ServiceModel.all.first(where: { $0.name == service }), let op = model.operations[operation] else {
+        guard let model = ServiceModel.named(service), let op = model.operations[operation] else {
             throw AWSError(service: service, code: "UnknownOperation", httpStatus: 400,
                            message: "\(service).\(operation) is not an operation labbook knows how to send.")
         }

@@ -37,7 +37,7 @@ public final class CloudDispatch: @unchecked Sendable {
 
     /// The service model by botocore's name, as `boto3.client(name)` takes it.
     public static func model(_ service: String) -> ServiceModel? {
-        ServiceModel.all.first { $0.name == service }
+        ServiceModel.named(service)
     }
 
     /// Calls `operation` as `boto3.client(service).<operation>(**input)` would.

@@ -111,15 +111,15 @@ struct TaggedValue: Codable {
     }
 
     init(from decoder: Decoder) throws {
-        value = try Self.value(RawJSON(from: decoder))
+        value = try Self.value(JSONTree(from: decoder))
     }
 
-    private static func value(_ raw: RawJSON) throws -> AWSValue {
+    private static func value(_ raw: JSONTree) throws -> AWSValue {
         switch raw {
         case .null: return .null
         case .bool(let b): return .bool(b)
         case .integer(let i): return .integer(i)
-        case .number(let d): return .double(d)
+        case .double(let d): return .double(d)
         case .string(let s): return .string(s)
         case .array(let items): return .list(try items.map(value))
         case .object(let object):
@@ -130,7 +130,7 @@ struct TaggedValue: Codable {
         }
     }
 
-    private static func untag(_ tag: String, _ inner: RawJSON) throws -> AWSValue {
+    private static func untag(_ tag: String, _ inner: JSONTree) throws -> AWSValue {
         switch (tag, inner) {
         case ("$map", .object(let entries)): return .map(try entries.mapValues(value))
         case ("$float", .string(let text)):
@@ -144,22 +144,5 @@ struct TaggedValue: Codable {
             return .timestamp(Date(timeIntervalSince1970: seconds))
         default: throw Problem.invalid("an unknown tag \(tag)")
         }
-    }
-}
-
-/// JSON as it is, before the tags mean anything.
-private enum RawJSON: Decodable {
-    case null, bool(Bool), integer(Int64), number(Double), string(String)
-    case array([RawJSON]), object([String: RawJSON])
-
-    init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let b = try? container.decode(Bool.self) { self = .bool(b) }
-        else if let i = try? container.decode(Int64.self) { self = .integer(i) }
-        else if let d = try? container.decode(Double.self) { self = .number(d) }
-        else if let s = try? container.decode(String.self) { self = .string(s) }
-        else if let items = try? container.decode([RawJSON].self) { self = .array(items) }
-        else { self = .object(try container.decode([String: RawJSON].self)) }
     }
 }

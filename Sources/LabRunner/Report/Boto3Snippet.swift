@@ -75,7 +75,7 @@ struct Boto3Snippet {
 
     /// `client.operation(Arg=value, ...)`, one argument per line when it does not fit on one.
     private static func call(_ call: RecordedCall, count: Int) -> [String] {
-        let model = ServiceModel.all.first { $0.name == call.service }
+        let model = ServiceModel.named(call.service)
         let shape = model?.operations[call.operation]?.input.flatMap { model?.shapes[$0] }
         let arguments = PythonLiteral.orderedEntries(call.parameters.entries ?? [:], shape: shape).map { ($0.key, $0.value) }
         let repeated = count > 1 ? ["# the same call \(count) times"] : []

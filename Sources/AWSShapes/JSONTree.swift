@@ -1,14 +1,14 @@
 // JSON read into a tree that keeps booleans apart from numbers (Foundation's
 // JSONSerialization hands both back as NSNumber on Linux), and written back with
-// sorted keys and the escapes RFC 8259 requires.
-import AWSShapes
+// sorted keys and the escapes RFC 8259 requires. The wire's JSON bodies and the state
+// journal both read through it.
 import Foundation
 
-indirect enum JSONTree: Decodable, Equatable {
+public indirect enum JSONTree: Decodable, Equatable, Sendable {
     case null, bool(Bool), integer(Int64), double(Double), string(String)
     case array([JSONTree]), object([String: JSONTree])
 
-    init(from decoder: Decoder) throws {
+    public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }
         else if let b = try? c.decode(Bool.self) { self = .bool(b) }
@@ -19,17 +19,17 @@ indirect enum JSONTree: Decodable, Equatable {
         else { self = .object(try c.decode([String: JSONTree].self)) }
     }
 
-    static func parse(_ data: Data) throws -> JSONTree {
+    public static func parse(_ data: Data) throws -> JSONTree {
         try JSONDecoder().decode(JSONTree.self, from: data)
     }
 
-    var text: String {
+    public var text: String {
         var out = ""
         write(to: &out)
         return out
     }
 
-    func write(to out: inout String) {
+    public func write(to out: inout String) {
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
@@ -49,7 +49,7 @@ indirect enum JSONTree: Decodable, Equatable {
                 if i > 0 { out += "," }
                 JSONText.quote(key, into: &out)
                 out += ":"
-                entries[key]!.write(to: &out)
+                entries[key]?.write(to: &out)
             }
             out += "}"
         }
