@@ -86,3 +86,20 @@ public struct OperationModel: Sendable {
         self.errors = errors
     }
 }
+
+extension ServiceModel {
+    /// The first sentence of botocore's documentation of `shape.member`, for `labbook
+    /// describe` and the lab book schema; nil when botocore has none.
+    public func documentation(ofMember member: String, in shape: String) -> String? {
+        Self.documentation[name]?["\(shape).\(member)"]
+    }
+
+    private static let documentation: [String: [String: String]] = memberDocs.mapValues { text in
+        var lines: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            guard let tab = line.firstIndex(of: "\t") else { continue }
+            lines[String(line[..<tab])] = String(line[line.index(after: tab)...])
+        }
+        return lines
+    }
+}

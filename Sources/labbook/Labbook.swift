@@ -13,7 +13,8 @@ struct Labbook: AsyncParsableCommand {
         commandName: "labbook",
         abstract: "Runs SageMaker hands-on labs written as YAML lab books, offline, and writes their handouts.",
         version: labbookVersion,
-        subcommands: [Run.self, Validate.self, List.self, Predict.self, Models.self, Frames.self, Serve.self, Import.self]
+        subcommands: [Run.self, Watch.self, Validate.self, List.self, Kinds.self, Describe.self, Schema.self, Predict.self, Models.self,
+                      Frames.self, Serve.self, Import.self]
     )
 
     /// ArgumentParser exits 64 (EX_USAGE) on a bad command line; labbook documents 2 for
@@ -36,8 +37,6 @@ struct Labbook: AsyncParsableCommand {
     }
 }
 
-let labbookVersion = "0.2.0"
-
 /// Exit codes: 0 all good, 1 a step or expectation failed, 2 the book or command line is invalid.
 enum Exit {
     static func invalid(_ error: Error) -> ExitCode {
@@ -56,21 +55,41 @@ enum Exit {
     }
 }
 
-struct Run: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run lab books and write their handouts.")
-
+/// What `run` and `watch` share: the books, their parameters and where handouts go.
+struct BookArguments: ParsableArguments {
     @Argument(help: "Lab book files or folders of them.") var books: [String]
     @Option(name: .short, help: "Set a parameter: -p name=value (repeatable).") var p: [String] = []
-    @Option(name: .short, help: "A YAML file of parameter values (once).") var f: [String] = []
-    @Option(help: "Run only this step (and the steps it refers to).") var only: String?
-    @Option(help: "Start at this step (and run the earlier steps it refers to).") var from: String?
+    @Option(name: .short, help: "A YAML file of parameter values (repeatable: later files win).") var f: [String] = []
     @Option(help: "Handout language: ko or en.") var lang: String = "ko"
     @Option(help: "Handout formats, comma-separated: md, html, pdf (Markdown is always written).") var format: String = "md"
     @Option(help: "Memory budget for a model's inputs and feature maps, e.g. 4G (default 2G).") var maxMemory: String?
     @Option(help: "Where handouts go.") var out: String = "output"
-    @Option(help: "Write a JUnit XML report here.") var junit: String?
     @Option(help: "Let books read files under this folder too (repeatable); by default only the book's folder, the handout folder and the asset cache.")
     var allowRead: [String] = []
+
+    /// The books loaded (warnings printed), their parameter values and the run options.
+    func load(_ engine: LabEngine) throws -> ([LabBook], [String: (LabValue, SourceLocation)], RunOptions) {
+        guard let language = Language(rawValue: lang) else { throw ValidationError("--lang is ko or en, not '\(lang)'") }
+        let loaded = try LabEngine.expand(books).map(engine.load)
+        for warning in loaded.flatMap(\.warnings) { FileHandle.standardError.write(Data("\(warning)\n".utf8)) }
+        let overrides = try engine.parameterOverrides(assignments: p, files: f.map(URL.init(fileURLWithPath:)), books: loaded)
+        var options = RunOptions(outputRoot: URL(fileURLWithPath: out), language: language,
+                                 allowRead: allowRead.map { URL(fileURLWithPath: $0) })
+        options.formats = try Run.formats(format)
+        try MaxMemory.apply(maxMemory)
+        return (loaded, overrides, options)
+    }
+}
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run lab books and write their handouts.")
+
+    @OptionGroup var arguments: BookArguments
+    @Option(help: "Run only this step; the steps it refers to come from the result cache (or run).") var only: String?
+    @Option(help: "Start at this step; earlier steps it refers to come from the result cache (or run).") var from: String?
+    @Flag(help: "Re-run only what failed or was skipped last time.") var failed = false
+    @Flag(help: "Neither read nor write the result cache (.labbook-cache beside the handout).") var noCache = false
+    @Option(help: "Write a JUnit XML report here.") var junit: String?
     @Option(help: "Send every AWS call to this endpoint (labbook serve, or AWS itself), signed with credentials from the standard chain.")
     var endpointURL: String?
     @Option(help: "The credentials profile for --endpoint-url (default: AWS_PROFILE or default).") var profile: String?
@@ -79,18 +98,14 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         let engine = LabEngine()
         do {
-            guard let language = Language(rawValue: lang) else { throw ValidationError("--lang is ko or en, not '\(lang)'") }
-            if only != nil && from != nil { throw ValidationError("--only and --from cannot be used together") }
-            if f.count > 1 { throw ValidationError("-f was given \(f.count) times (\(f.joined(separator: ", "))); put the values in one file") }
-            let loaded = try LabEngine.expand(books).map(engine.load)
-            for warning in loaded.flatMap(\.warnings) { FileHandle.standardError.write(Data("\(warning)\n".utf8)) }
-            let overrides = try engine.parameterOverrides(assignments: p, file: f.first.map(URL.init(fileURLWithPath:)), books: loaded)
+            if [only != nil, from != nil, failed].filter({ $0 }).count > 1 {
+                throw ValidationError("--only, --from and --failed choose the steps to run; give one of them")
+            }
+            var (loaded, overrides, options) = try arguments.load(engine)
             InterruptCleanup.install()
-            var options = RunOptions(outputRoot: URL(fileURLWithPath: out), language: language, only: only, from: from,
-                                     allowRead: allowRead.map { URL(fileURLWithPath: $0) })
+            (options.only, options.from, options.failedOnly, options.useCache) = (only, from, failed, !noCache)
             options.remote = try remoteCaller()
-            options.formats = try Self.formats(format)
-            try MaxMemory.apply(maxMemory)
+            if options.remote != nil, failed { throw ValidationError("--failed reads the result cache, which --endpoint-url does not use") }
             let outcome = try await engine.run(loaded, overrides: overrides, options: options,
                                                junit: junit.map(URL.init(fileURLWithPath:)))
             if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }

@@ -1,6 +1,7 @@
 // The `labbook` command as a user runs it: exit codes 0, 1 and 2, and located errors.
 import Foundation
 import XCTest
+@testable import LabRunner
 
 final class CLITests: XCTestCase {
     /// The binary `swift test` built beside the test bundle.
@@ -125,9 +126,18 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(version.out.hasPrefix("0."), version.out)
     }
 
-    func testASecondParameterFileIsRefused() throws {
-        let twice = try run(["run", "labs/00-demo.yaml", "-f", "a.yaml", "-f", "b.yaml", "--out", NSTemporaryDirectory()])
-        XCTAssertEqual(twice.status, 2)
-        XCTAssertTrue(twice.err.contains("-f was given 2 times (a.yaml, b.yaml); put the values in one file"), twice.err)
+    func testParameterFilesMergeInOrder() throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("labbook-f-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "rounds: 2\nstyle: line\n".write(to: dir.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+        try "rounds: 3\n".write(to: dir.appendingPathComponent("b.yaml"), atomically: true, encoding: .utf8)
+        let engine = LabEngine()
+        let book = try engine.load(LabBookTests.repository.appendingPathComponent("labs/00-demo.yaml"))
+        let values = try engine.parameterOverrides(assignments: ["style=step"], files: [dir.appendingPathComponent("a.yaml"),
+                                                                                          dir.appendingPathComponent("b.yaml")], books: [book])
+        let resolved = try engine.parameters(of: book, overrides: values)
+        XCTAssertEqual(resolved["rounds"], .int(3), "the later file wins")
+        XCTAssertEqual(resolved["style"], .string("step"), "-p wins over files")
     }
 }

@@ -88,7 +88,7 @@ final class ImageStepTests: XCTestCase {
           - {kind: image.show, base64: "AAAA", file: photo.png, caption: x}
         """.utf8).write(to: file)
         XCTAssertThrowsError(try LabEngine().load(file)) { error in
-            XCTAssertTrue("\(error)".contains("exactly one of 'base64' and 'file'"), "\(error)")
+            XCTAssertTrue("\(error)".contains("takes exactly one of base64 or file; found base64 and file"), "\(error)")
         }
     }
 }

@@ -26,6 +26,25 @@ final class LabBookTests: XCTestCase {
 }
 
 final class ReadmeTests: XCTestCase {
+    /// The README's example book runs as written, beside a copy of the sample it reads.
+    func testTheReadmeExampleRuns() async throws {
+        let readme = try String(contentsOf: LabBookTests.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try XCTUnwrap(readme.range(of: "```yaml\nid: demo"))
+        let end = try XCTUnwrap(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let example = String(readme[readme.index(start.lowerBound, offsetBy: 8)..<end.lowerBound])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("labbook-readme-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("samples"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: LabBookTests.repository.appendingPathComponent("labs/samples/nsmc.jsonl"),
+                                         to: dir.appendingPathComponent("samples/nsmc.jsonl"))
+        try example.write(to: dir.appendingPathComponent("demo.yaml"), atomically: true, encoding: .utf8)
+        let engine = LabEngine()
+        let book = try engine.load(dir.appendingPathComponent("demo.yaml"))
+        let outcome = try await engine.run([book], overrides: [:], options: RunOptions(outputRoot: dir.appendingPathComponent("out")),
+                                           progress: .silent)
+        XCTAssertEqual(outcome.exitCode, 0, outcome.runs[0].records.compactMap(\.failure).joined(separator: "\n"))
+    }
+
     /// The README's table of step kinds must name every kind a book can use.
     func testReadmeListsEveryStepKind() throws {
         let readme = try String(contentsOf: LabBookTests.repository.appendingPathComponent("README.md"), encoding: .utf8)

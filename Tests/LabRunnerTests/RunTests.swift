@@ -21,7 +21,7 @@ final class RunTests: XCTestCase {
 
     func run(_ book: LabBook, params: [String] = [], only: String? = nil, language: Language = .ko) async throws -> RunOutcome {
         let engine = LabEngine()
-        let overrides = try engine.parameterOverrides(assignments: params, file: nil, books: [book])
+        let overrides = try engine.parameterOverrides(assignments: params, files: [], books: [book])
         return try await engine.run([book], overrides: overrides,
                                     options: RunOptions(outputRoot: dir.appendingPathComponent("out"), language: language, only: only),
                                     progress: .silent, junit: dir.appendingPathComponent("junit.xml"))
@@ -124,14 +124,14 @@ final class RunTests: XCTestCase {
     func testParametersAreTypeCheckedAndUnknownOnesRejected() throws {
         let engine = LabEngine()
         let loaded = try book(loop)
-        XCTAssertThrowsError(try engine.parameterOverrides(assignments: ["m=3"], file: nil, books: [loaded])) {
+        XCTAssertThrowsError(try engine.parameterOverrides(assignments: ["m=3"], files: [], books: [loaded])) {
             XCTAssertEqual("\($0)", "-p m=3: unknown parameter 'm' (did you mean 'n'?)")
         }
-        let overrides = try engine.parameterOverrides(assignments: ["n=three"], file: nil, books: [loaded])
+        let overrides = try engine.parameterOverrides(assignments: ["n=three"], files: [], books: [loaded])
         XCTAssertThrowsError(try engine.parameters(of: loaded, overrides: overrides)) {
             XCTAssertEqual("\($0)", "-p n=three: parameter 'n' is int; \"three\" is not")
         }
-        XCTAssertThrowsError(try engine.parameterOverrides(assignments: ["=3"], file: nil, books: [loaded]))
+        XCTAssertThrowsError(try engine.parameterOverrides(assignments: ["=3"], files: [], books: [loaded]))
     }
 
     func testOnlyRunsTheStepAndWhatItRefersTo() async throws {
@@ -139,7 +139,9 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(outcome.runs[0].records.map(\.spec.id), ["sample", "burst"])
         let two = try book(loop + "\n  - kind: prose\n    id: tail\n")
         let tailOnly = try await run(two, only: "tail")
-        XCTAssertEqual(tailOnly.runs[0].records.map(\.spec.id), ["tail"])
+        XCTAssertEqual(tailOnly.runs[0].records.filter { $0.origin == .ran }.map(\.spec.id), ["tail"])
+        XCTAssertEqual(tailOnly.runs[0].records.filter { $0.origin == .cached }.map(\.spec.id), ["sample", "burst"],
+                       "the earlier run's steps stay in the handout, from the result cache")
     }
 
     func testAStepErrorSkipsLaterStepsButNotAlwaysSteps() async throws {

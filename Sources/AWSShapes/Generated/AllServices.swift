@@ -3,6 +3,20 @@
 extension ServiceModel {
     /// Every service labbook emulates, as botocore names them.
     public static let all: [ServiceModel] = [.s3, .sagemaker, .sagemakerRuntime, .sns, .lambda, .ecr, .iam, .sts, .applicationAutoScaling, .cloudWatch, .cloudWatchLogs]
+    /// Each service's member documentation lines, by botocore's service name.
+    static let memberDocs: [String: String] = [
+        "s3": s3MemberDocs,
+        "sagemaker": sagemakerMemberDocs,
+        "sagemaker-runtime": sagemakerRuntimeMemberDocs,
+        "sns": snsMemberDocs,
+        "lambda": lambdaMemberDocs,
+        "ecr": ecrMemberDocs,
+        "iam": iamMemberDocs,
+        "sts": stsMemberDocs,
+        "application-autoscaling": applicationAutoScalingMemberDocs,
+        "cloudwatch": cloudWatchMemberDocs,
+        "logs": cloudWatchLogsMemberDocs,
+    ]
     /// The botocore release the shapes were generated from.
     public static let botocoreVersion = "1.43.11"
 }

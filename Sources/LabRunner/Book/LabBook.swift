@@ -67,6 +67,17 @@ public struct StepSpec: Sendable {
     public var step: any LabStep
     /// Every `${steps.<id>...}` this step (and its children) refers to.
     public var references: Set<String>
+    /// Every `${params.<name>}` this step (and its children) uses.
+    public var parameterReferences: Set<String> = []
+    /// The step as written, as compact JSON: part of its result cache key.
+    public var source: String = ""
+
+    /// Whether running it changes or reads state outside its output (the AWS account, a
+    /// local endpoint), so that it cannot stand in for itself from the result cache when
+    /// later steps need that state.
+    public var touchesState: Bool {
+        type(of: step).declaration.touchesState || step.children.contains { $0.touchesState }
+    }
 
     /// A form of the id safe in file names and anchors.
     public var slug: String { hasExplicitID ? id : "step" + id.dropFirst() }

@@ -104,22 +104,27 @@ final class StepParser {
 
         let own = pairs.filter { !Self.commonKeys.contains($0.key) }
         let references = try checkReferences(in: node)
-        var arguments = StepArguments(kind: kindName, location: node.location, pairs: own) { [unowned self] nested in
+        var arguments = StepArguments(kind: kindName, declaration: kind.declaration, location: node.location, pairs: own) { [unowned self] nested in
             repeatDepth += 1
             defer { repeatDepth -= 1 }
             return try parseSteps(nested)
         }
         let step: any LabStep
-        do { step = try kind.init(arguments: &arguments) } catch {
+        do {
+            try arguments.checkDeclared()
+            step = try kind.init(arguments: &arguments)
+        } catch {
             try arguments.reportTypos()  // a misspelt key explains a missing one better
             throw error
         }
         try arguments.finish()
         if explicit { visible.append(id) }
         let childRefs = step.children.reduce(into: Set<String>()) { $0.formUnion($1.references) }
+        let childParameters = step.children.reduce(into: Set<String>()) { $0.formUnion($1.parameterReferences) }
         return StepSpec(kind: kindName, id: id, hasExplicitID: explicit, title: title, text: text,
                         expectations: expectations, expectedError: expectedError, timeout: timeout, always: always, location: node.location,
-                        step: step, references: references.union(childRefs))
+                        step: step, references: references.steps.union(childRefs),
+                        parameterReferences: references.parameters.union(childParameters), source: node.value.jsonString)
     }
 
     private func stepID(_ node: BookNode, kind: String) throws -> (String, Bool) {
@@ -140,9 +145,10 @@ final class StepParser {
         return (id, true)
     }
 
-    /// Checks every `${...}` in the step (outside nested steps) against what is in scope.
-    private func checkReferences(in node: BookNode) throws -> Set<String> {
-        var steps = Set<String>()
+    /// Checks every `${...}` in the step (outside nested steps) against what is in scope;
+    /// returns the steps and the parameters it names.
+    private func checkReferences(in node: BookNode) throws -> (steps: Set<String>, parameters: Set<String>) {
+        var steps = Set<String>(), parameters = Set<String>()
         for pair in node.pairs ?? [] where !["steps", "text", "title"].contains(pair.key) {  // prose is not interpolated
             for (reference, location) in try TemplateScanner.references(in: pair.value) {
                 switch reference.root {
@@ -154,6 +160,7 @@ final class StepParser {
                     if !known.isEmpty { throw LabError(location, "step '\(name)' is not available here\(known)") }
                     throw LabError.unknown("step id", name, at: location, known: visible)
                 case let .step(name): steps.insert(name)
+                case let .param(name): parameters.insert(name)
                 case .item, .index:
                     if repeatDepth == 0 {
                         throw LabError(location, "\(reference) is only defined inside a 'repeat' step")
@@ -162,7 +169,7 @@ final class StepParser {
                 }
             }
         }
-        return steps
+        return (steps, parameters)
     }
 
     private static func stepIDs(in node: BookNode?) -> Set<String> {

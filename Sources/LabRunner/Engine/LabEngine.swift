@@ -4,6 +4,9 @@ import Foundation
 import Models
 import Serving
 
+/// What `labbook --version` prints; part of every result cache key.
+public let labbookVersion = "0.2.0"
+
 public struct RunOutcome: Sendable {
     public var failedSteps: Int
     public var runs: [(book: LabBook, records: [StepRecord])]
@@ -69,6 +72,7 @@ public struct LabEngine: Sendable {
         let text = try BookFile.text(of: file, name: name)
         let root = try YAMLReader.read(text, file: name)
         var book = try StepParser(catalog: catalog).parseBook(root, file: file)
+        try checkNames(in: book.steps, bookDirectory: book.directory)
         book.warnings = Self.unusedParameters(book, text: text)
         return book
     }
@@ -103,7 +107,7 @@ public struct LabEngine: Sendable {
         return files
     }
 
-    static func displayPath(_ url: URL) -> String {
+    public static func displayPath(_ url: URL) -> String {
         let cwd = FileManager.default.currentDirectoryPath + "/"
         let path = url.standardizedFileURL.path
         return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
@@ -111,12 +115,12 @@ public struct LabEngine: Sendable {
 
     // MARK: Parameters
 
-    /// Values from `-p name=value` and a `-f params.yaml` file, checked against the books.
+    /// Values from `-p name=value` and `-f params.yaml` files, checked against the books.
     /// A name that no book declares is an error.
-    public func parameterOverrides(assignments: [String], file: URL?, books: [LabBook]) throws -> [String: (LabValue, SourceLocation)] {
+    public func parameterOverrides(assignments: [String], files: [URL], books: [LabBook]) throws -> [String: (LabValue, SourceLocation)] {
         var values: [String: (LabValue, SourceLocation)] = [:]
         var commandLine = Set<String>()
-        if let file {
+        for file in files {  // in order: a later file's value wins
             let name = Self.displayPath(file)
             let text = try BookFile.text(of: file, name: name)
             let root = try YAMLReader.read(text, file: name)
@@ -185,9 +189,14 @@ public struct LabEngine: Sendable {
             // The emulated services' files (archives, S3 objects) belong to this run only.
             defer { try? FileManager.default.removeItem(at: services.stateDirectory) }
             let session = RunSession(book: book, parameters: parameters, options: options, services: services, reporter: reporter)
-            try Self.clearOutput(session.outputDirectory)
+            if session.updatesInPlace {
+                try Self.checkUpdatable(session)
+            } else {
+                try Self.clearOutput(session.outputDirectory)
+            }
             reporter.bookStarted(book, language: options.language)
             let records = await session.run()
+            session.cache?.flush()
             try HandoutWriter(session: session, records: records).write()
             if progress != .silent {
                 FileHandle.standardError.write(Data(SummaryTable.render(book: book, records: records).utf8))
@@ -198,7 +207,8 @@ public struct LabEngine: Sendable {
         if let junit {
             try Data(JUnitWriter.xml(for: runs).utf8).write(to: junit, options: .atomic)
         }
-        let failed = runs.reduce(0) { $0 + $1.records.filter { $0.status == .failed }.count }
+        // A partial run answers for the steps it ran; kept records are the last run's.
+        let failed = runs.reduce(0) { $0 + $1.records.filter { $0.status == .failed && $0.origin != .kept }.count }
         return RunOutcome(failedSteps: failed, runs: runs)
     }
 
@@ -219,6 +229,24 @@ public struct LabEngine: Sendable {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw LabError(.synthetic("\(option) \(folder.path)"), "is a file; handouts are written into a folder")
+        }
+    }
+
+    /// A partial run updates a handout labbook wrote; `--failed` needs one to read failures from.
+    static func checkUpdatable(_ session: RunSession) throws {
+        let directory = session.outputDirectory
+        let files = FileManager.default
+        if files.fileExists(atPath: directory.path) {
+            guard files.fileExists(atPath: directory.appendingPathComponent(outputMarker).path) else {
+                throw LabError(.synthetic(displayPath(directory)), "this folder exists and was not written by labbook; choose another --out")
+            }
+        } else {
+            try files.createDirectory(at: directory, withIntermediateDirectories: true)
+            try Data().write(to: directory.appendingPathComponent(outputMarker))
+        }
+        if session.options.failedOnly, session.cache.map({ !files.fileExists(atPath: $0.folder.path) }) ?? true {
+            throw LabError(.synthetic(displayPath(session.book.file)),
+                           "--failed re-runs what failed last time, but \(displayPath(directory)) has no earlier run's results; run the book once first")
         }
     }
 

@@ -6,8 +6,11 @@
 public protocol LabStep: Sendable {
     /// The name written after `kind:` in a book, e.g. `repeat`, `s3-put-object`.
     static var kind: String { get }
-    /// One line for `labbook list` and the kinds table in the README.
+    /// One line for `labbook kinds` and the kinds table in the README.
     static var summary: String { get }
+    /// The keys it reads and the output it gives: checked by the parser, printed by
+    /// `labbook describe` and `labbook schema`.
+    static var declaration: StepDeclaration { get }
 
     /// Reads this kind's keys. Unknown keys are reported by the caller.
     init(arguments: inout StepArguments) throws

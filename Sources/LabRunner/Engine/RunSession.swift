@@ -15,6 +15,12 @@ public struct RunOptions: Sendable {
     public var outputRoot: URL
     public var only: String?
     public var from: String?
+    /// `--failed`: run what failed or was skipped last time.
+    public var failedOnly = false
+    /// `labbook watch`: run what changed since the result cache was written.
+    public var reuse = false
+    /// `--no-cache` turns the result cache off: nothing is read from or written to it.
+    public var useCache = true
     /// Folders a book may read besides its own, the handout folder and the asset cache.
     public var allowRead: [URL] = []
     /// `--endpoint-url`: AWS calls go over the wire to this caller instead of the embedded account.
@@ -45,6 +51,16 @@ public struct StepRecord: Sendable {
     public var inputs: LabObject
     /// `failure` in the handout's language, when labbook has it in both.
     public var handoutFailure: String?
+    /// Whether this run ran the step, took it from the result cache, or kept the last
+    /// run's record in the handout without running it (a partial run's other steps).
+    public var origin: Origin = .ran
+    /// When a cached or kept record was made.
+    public var cachedAt: Date?
+
+    /// Why the plan ran a step the run did not select (to rebuild the account, say).
+    public var note: String?
+
+    public enum Origin: String, Sendable { case ran, cached, kept }
 }
 
 public final class RunSession: @unchecked Sendable {
@@ -58,6 +74,11 @@ public final class RunSession: @unchecked Sendable {
     /// The weights inside each model archive or image a step made, by its S3 URI, local
     /// path or image URI, so an endpoint's or function's reply can name them.
     private var artifactWeights: [String: WeightsNote] = [:]
+    /// The files the running top-level step read and wrote, for its cache entry.
+    private var reads: [URL] = [], writes: [String] = [], tracking = false
+    /// Results of earlier runs, beside the handout; nil with --no-cache or --endpoint-url
+    /// (a remote account keeps its own state, which no cached step can stand in for).
+    let cache: ResultCache?
 
     public var outputDirectory: URL { options.outputRoot.appendingPathComponent(book.id) }
 
@@ -67,6 +88,22 @@ public final class RunSession: @unchecked Sendable {
         self.options = options
         self.services = services
         self.reporter = reporter
+        cache = options.useCache && options.remote == nil
+            ? ResultCache(outputDirectory: options.outputRoot.appendingPathComponent(book.id)) : nil
+    }
+
+    /// Whether this run leaves the handout's other steps as they were (and its folder in place).
+    var updatesInPlace: Bool { cache != nil && (options.only != nil || options.from != nil || options.failedOnly || options.reuse) }
+
+    private func startTracking() { lock.withLock { (reads, writes, tracking) = ([], [], true) } }
+
+    private func stopTracking() -> (reads: [URL], writes: [String]) {
+        lock.withLock { tracking = false; return (reads, writes) }
+    }
+
+    /// A file or model folder the running step read.
+    func noteRead(_ url: URL) {
+        lock.withLock { if tracking, !reads.contains(url) { reads.append(url) } }
     }
 
     func noteWeights(_ note: WeightsNote) {
@@ -86,57 +123,57 @@ public final class RunSession: @unchecked Sendable {
     func writeOutput(_ data: Data, named name: String) throws {
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         try data.write(to: outputDirectory.appendingPathComponent(name), options: .atomic)
+        lock.withLock { if tracking, !writes.contains(name) { writes.append(name) } }
     }
 
-    /// Runs the selected steps in order. A failed step skips the rest except `always` steps.
+    /// Runs the book's steps in order, as the plan says (RunPlan); a failed step skips the
+    /// later ones it would run, except `always` steps.
     func run() async -> [StepRecord] {
-        let selected = selection()
-        var scope = Scope(params: parameters, lab: [
-            "dir": .string(book.directory.path), "out": .string(outputDirectory.path), "id": .string(book.id),
-        ])
+        let lab: [String: LabValue] = ["dir": .string(book.directory.path), "out": .string(outputDirectory.path), "id": .string(book.id)]
+        let plan = RunPlan(book: book, options: options, cache: cache, parameters: parameters, lab: lab)
+        var scope = Scope(params: parameters, lab: lab)
         var records: [StepRecord] = []
         var failed = false
-        for (position, spec) in book.steps.enumerated() where selected.contains(spec.id) {
-            if failed && !spec.always {
-                records.append(StepRecord(spec: spec, status: .skipped, output: nil, failure: "an earlier step failed",
-                                          wallSeconds: 0, simulatedSeconds: 0, blocks: [], inputs: LabObject()))
-                reporter.finished(records[records.count - 1], position: position, of: book.steps.count)
-                continue
-            }
-            reporter.started(spec, position: position, of: book.steps.count)
-            let record = await execute(spec, scope: scope, nested: false) { [reporter] done, total in
-                reporter.progress(spec, done: done, total: total)
+        for (position, spec) in book.steps.enumerated() {
+            let key = cache.map { _ in ResultCache.key(for: spec, scope: scope, language: options.language) }
+            var record: StepRecord
+            switch plan.decide(spec, key: key) {
+            case let .reuse(entry):
+                record = entry.record(for: spec, origin: .cached)
+                noteWeights(in: record)
+            case let .keep(entry):
+                guard let entry else { continue }
+                record = entry.record(for: spec, origin: .kept)
+                noteWeights(in: record)
+            case .run where failed && !spec.always:
+                record = StepRecord(spec: spec, status: .skipped, output: nil, failure: "an earlier step failed",
+                                    wallSeconds: 0, simulatedSeconds: 0, blocks: [], inputs: LabObject())
+                if let key { cache?.save(record, key: key, reads: [], writes: []) }
+            case .run:
+                reporter.started(spec, position: position, of: book.steps.count)
+                startTracking()
+                record = await execute(spec, scope: scope, nested: false) { [reporter] done, total in
+                    reporter.progress(spec, done: done, total: total)
+                }
+                let touched = stopTracking()
+                if plan.rebuilds.contains(spec.id) {
+                    record.note = "ran again to rebuild the state (account, local endpoints) that later steps use"
+                } else if plan.needed.contains(spec.id) {
+                    record.note = "ran: a later step needs its output and its cached result no longer holds"
+                }
+                if let key { cache?.save(record, key: key, reads: touched.reads, writes: touched.writes) }
             }
             if let output = record.output { scope.outputs[spec.id] = output }
-            if record.status == .failed { failed = true }
+            if record.status == .failed, record.origin == .ran { failed = true }
             reporter.finished(record, position: position, of: book.steps.count)
             records.append(record)
         }
         return records
     }
 
-    /// The ids to run: everything, or `--only`/`--from` plus the earlier steps they refer to.
-    func selection() -> Set<String> {
-        let ids = book.steps.map(\.id)
-        var wanted: Set<String>
-        if let only = options.only {
-            wanted = [only]
-        } else if let from = options.from, let start = ids.firstIndex(of: from) {
-            wanted = Set(ids[start...])
-        } else {
-            return Set(ids)
-        }
-        var changed = true
-        while changed {
-            changed = false
-            for spec in book.steps where wanted.contains(spec.id) {
-                for dependency in spec.references where !wanted.contains(dependency) {
-                    wanted.insert(dependency)
-                    changed = true
-                }
-            }
-        }
-        return wanted
+    /// A record from the cache shows the weights its step used in the handout's summary too.
+    private func noteWeights(in record: StepRecord) {
+        for case let .weights(note) in record.blocks { noteWeights(note) }
     }
 
     func execute(_ spec: StepSpec, scope: Scope, nested: Bool,

@@ -87,29 +87,30 @@ public struct Arg<T: ArgumentValue>: Sendable {
 /// The keys of one step, minus the common ones (`kind`, `id`, `text`, `expect`, ...).
 public struct StepArguments {
     public let kind: String
+    public let declaration: StepDeclaration
     public let location: SourceLocation
     private var pairs: [(key: String, keyLocation: SourceLocation, value: BookNode)]
     private var consumed: Set<String> = []
     /// Lets `repeat` parse its nested steps with the same catalog and rules.
     let nestedParser: (BookNode) throws -> [StepSpec]
 
-    init(kind: String, location: SourceLocation,
+    init(kind: String, declaration: StepDeclaration, location: SourceLocation,
          pairs: [(key: String, keyLocation: SourceLocation, value: BookNode)],
          nestedParser: @escaping (BookNode) throws -> [StepSpec]) {
         self.kind = kind
+        self.declaration = declaration
         self.location = location
         self.pairs = pairs
         self.nestedParser = nestedParser
     }
 
     public mutating func required<T: ArgumentValue>(_ key: String, _: T.Type = T.self) throws -> Arg<T> {
-        guard let arg: Arg<T> = try optional(key) else {
-            throw LabError(location, "step kind '\(kind)' needs '\(key)' (\(T.typeName))")
-        }
+        guard let arg: Arg<T> = try optional(key) else { throw missing(key) }
         return arg
     }
 
     public mutating func optional<T: ArgumentValue>(_ key: String, _: T.Type = T.self) throws -> Arg<T>? {
+        try declared(key, as: T.typeName)
         consumed.insert(key)
         guard let node = pairs.first(where: { $0.key == key })?.value else { return nil }
         if !TemplateScanner.containsReference(node), T.convert(node.value) == nil {
@@ -120,31 +121,70 @@ public struct StepArguments {
     }
 
     /// A raw node, for kinds that read structure themselves.
-    public mutating func node(_ key: String) -> BookNode? {
+    public mutating func node(_ key: String) throws -> BookNode? {
+        try declared(key, as: LabValue.typeName)
         consumed.insert(key)
         return pairs.first { $0.key == key }?.value
     }
 
     /// Nested steps under `key`, parsed with the book's catalog.
     public mutating func steps(_ key: String) throws -> [StepSpec] {
-        guard let node = node(key) else { throw LabError(location, "step kind '\(kind)' needs '\(key)' (a list of steps)") }
+        guard let node = try node(key) else { throw missing(key) }
         return try nestedParser(node)
     }
 
-    /// After a failed decode: fails on an unread key that looks like a misspelling of a read one.
+    /// Before the kind reads anything: the declared required keys are there, and exactly
+    /// one of each exclusive group.
+    func checkDeclared() throws {
+        let given = Set(pairs.map(\.key))
+        for key in declaration.keys where key.isRequired && !given.contains(key.name) {
+            if let typo = pairs.first(where: { declaration.key(named: $0.key) == nil && nearestName(to: $0.key, in: [key.name]) == key.name }) {
+                throw LabError(typo.keyLocation, "unknown key '\(typo.key)' (did you mean '\(key.name)'?)")
+            }
+            throw missing(key.name)
+        }
+        for group in declaration.exactlyOne where group.filter(given.contains).count != 1 {
+            let found = group.filter(given.contains)
+            let second = found.count > 1 ? pairs.first { $0.key == found[1] }?.keyLocation : nil
+            throw LabError(second ?? location,
+                           "step kind '\(kind)' takes exactly one of \(group.joined(separator: " or "))"
+                           + (found.isEmpty ? "" : "; found \(found.joined(separator: " and "))"))
+        }
+    }
+
+    private func missing(_ key: String) -> LabError {
+        let declared = declaration.key(named: key)
+        let what = declared.map { " (\($0.type.displayName)" + ($0.summary.isEmpty ? ")" : ": \($0.summary))") } ?? ""
+        return LabError(location, "step kind '\(kind)' needs '\(key)'\(what)")
+    }
+
+    /// A kind reading a key its declaration does not list (or as another type) is a bug in
+    /// the kind; the tests parse every kind's example, so this names it instead of trapping.
+    private func declared(_ key: String, as typeName: String) throws {
+        guard let declared = declaration.key(named: key) else {
+            throw LabError(location, "internal error: step kind '\(kind)' reads '\(key)', which its declaration does not list")
+        }
+        guard declared.type.admits(typeName) else {
+            throw LabError(location, "internal error: step kind '\(kind)' reads '\(key)' as \(typeName), but declares \(declared.type.displayName)")
+        }
+    }
+
+    /// After a failed decode: fails on an unknown key that looks like a misspelling of a declared one.
     func reportTypos() throws {
-        for pair in pairs where !consumed.contains(pair.key) {
-            if let near = nearestName(to: pair.key, in: consumed.sorted()), near != pair.key {
+        let known = declaration.keys.map(\.name)
+        for pair in pairs where !known.contains(pair.key) {
+            if let near = nearestName(to: pair.key, in: known), near != pair.key {
                 throw LabError(pair.keyLocation, "unknown key '\(pair.key)' (did you mean '\(near)'?)")
             }
         }
     }
 
-    /// Fails on the first key nobody read, suggesting the nearest one that was.
+    /// Fails on the first key the declaration does not list, suggesting the nearest that it does.
     func finish() throws {
-        for pair in pairs where !consumed.contains(pair.key) {
+        let known = Set(declaration.keys.map(\.name))
+        for pair in pairs where !known.contains(pair.key) {
             throw LabError.unknown("key", pair.key, at: pair.keyLocation,
-                                   known: (consumed.union(StepParser.commonKeys)).sorted())
+                                   known: known.union(StepParser.commonKeys).sorted())
         }
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// Something a step shows in the handout besides its output.
-public enum HandoutBlock: Sendable {
+public enum HandoutBlock: Sendable, Codable {
     /// A fenced code block (`language` is the Markdown info string: json, text, yaml...).
     case code(String, language: String, caption: String?)
     case text(String)
@@ -164,9 +164,9 @@ public final class StepContext: @unchecked Sendable {
     }
 }
 
-public struct WeightsNote: Sendable, Hashable {
+public struct WeightsNote: Sendable, Hashable, Codable {
     /// What answered, as the handout must say it: never call random or home-made weights pretrained.
-    public enum Kind: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable, Codable {
         /// Small random weights the project makes for its tests: answers carry no meaning.
         case randomFixture
         /// A model the project trained itself offline; its config.json says on what.

@@ -13,7 +13,7 @@ public struct RecordedCall: Sendable, Equatable {
 }
 
 /// A step's boto3 in its own words: one client and its lines (a waiter rather than its polls).
-public struct Boto3Lines: Sendable, Equatable {
+public struct Boto3Lines: Sendable, Equatable, Codable {
     public var service: String
     public var lines: [String]
 }

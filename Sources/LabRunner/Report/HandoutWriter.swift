@@ -125,6 +125,7 @@ struct HandoutWriter {
         }
         md += "⏱ \(t("실행 시간", "Time")) \(Terminal.seconds(record.wallSeconds))"
         if record.simulatedSeconds > 0.0005 { md += " · \(t("시뮬레이션 시간", "simulated")) \(Terminal.seconds(record.simulatedSeconds))" }
+        if record.origin != .ran { md += " · " + originNote(record) }
         return md + "\n\n"
     }
 
@@ -225,6 +226,21 @@ struct HandoutWriter {
         return md + "> " + t("자세한 내용은 [맨 아래](#weights-used)에 있습니다.", "Details are [at the end](#weights-used).") + "\n\n"
     }
 
+    /// Where a record that this run did not make comes from, and when it was made.
+    private func originNote(_ record: StepRecord) -> String {
+        let when = record.cachedAt.map { Self.stamp.string(from: $0) } ?? ""
+        return record.origin == .cached
+            ? t("결과 캐시에서 (\(when) 실행, 입력 동일)", "from the result cache (run \(when), same inputs)")
+            : t("이전 실행(\(when))의 결과, 이번에는 실행하지 않음", "from the last run (\(when)), not run this time")
+    }
+
+    private static let stamp: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter
+    }()
+
     private func footer() -> String {
         var md = "---\n\n## \(t("실행 요약", "Run summary"))\n\n"
         md += "| \(t("단계", "step")) | \(t("종류", "kind")) | \(t("결과", "status")) | \(t("실행 시간", "wall")) | \(t("시뮬레이션 시간", "simulated")) |\n|---|---|---|---|---|\n"
@@ -234,7 +250,8 @@ struct HandoutWriter {
             case .failed: "❌"
             case .skipped: "⏭"
             }
-            md += "| \(r.spec.id) | `\(r.spec.kind)` | \(status) | \(Terminal.seconds(r.wallSeconds)) | \(r.simulatedSeconds > 0.0005 ? Terminal.seconds(r.simulatedSeconds) : "-") |\n"
+            let origin = r.origin == .ran ? "" : " (\(r.origin == .cached ? t("캐시", "cached") : t("이전 실행", "last run")))"
+            md += "| \(r.spec.id) | `\(r.spec.kind)` | \(status)\(origin) | \(Terminal.seconds(r.wallSeconds)) | \(r.simulatedSeconds > 0.0005 ? Terminal.seconds(r.simulatedSeconds) : "-") |\n"
         }
         md += "\n" + t("실행 시간은 이 컴퓨터에서 실제로 걸린 시간(wall clock)이고, 시뮬레이션 시간은 에뮬레이션된 AWS의 가상 시계가 흐른 시간입니다(프로비저닝, 대기, 쿨다운, 모델 지연).",
                         "Wall is the time the step really took on this machine; simulated is the time that passed on the emulated AWS's virtual clock (provisioning, waits, cooldowns, model latency).") + "\n"

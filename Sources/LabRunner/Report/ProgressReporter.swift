@@ -19,6 +19,11 @@ public enum ProgressStyle: Sendable {
 }
 
 final class StreamReporter: ProgressReporter, @unchecked Sendable {
+    private static let time: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter
+    }()
     private let style: ProgressStyle
     private let lock = NSLock()
     private var stepStart = Date()
@@ -60,6 +65,13 @@ final class StreamReporter: ProgressReporter, @unchecked Sendable {
     }
 
     func finished(_ record: StepRecord, position: Int, of total: Int) {
+        if record.origin != .ran {
+            let when = record.cachedAt.map { " of \(Self.time.string(from: $0))" } ?? ""
+            let how = record.origin == .cached ? "from the result cache\(when) (it took \(Terminal.seconds(record.wallSeconds)))"
+                : "kept from the last run\(when), not run"
+            write("  ↺ [\(position + 1)/\(total)] \(record.spec.id) (\(record.spec.kind)) \(how)\n")
+            return
+        }
         let mark = switch record.status {
         case .passed: Terminal.green("✓", style)
         case .failed: Terminal.red("✗", style)
@@ -68,6 +80,7 @@ final class StreamReporter: ProgressReporter, @unchecked Sendable {
         let prefix = style == .live ? "\r\u{1B}[2K" : ""
         var line = "\(prefix)  \(mark) [\(position + 1)/\(total)] \(record.spec.id) (\(record.spec.kind)) \(Terminal.seconds(record.wallSeconds))"
         if record.simulatedSeconds > 0.0005 { line += " · simulated \(Terminal.seconds(record.simulatedSeconds))" }
+        if let note = record.note { line += " · \(note)" }
         write(line + "\n")
         if record.status == .failed, let failure = record.failure {
             write(failure.split(separator: "\n").map { "      \($0)\n" }.joined())

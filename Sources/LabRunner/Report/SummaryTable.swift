@@ -4,7 +4,7 @@ enum SummaryTable {
     static func render(book: LabBook, records: [StepRecord]) -> String {
         let header = ["step", "kind", "status", "wall", "simulated"]
         let rows = records.map { r in
-            [r.spec.id, r.spec.kind, r.status.rawValue, Terminal.seconds(r.wallSeconds),
+            [r.spec.id, r.spec.kind, r.status.rawValue + (r.origin == .ran ? "" : " (\(r.origin.rawValue))"), Terminal.seconds(r.wallSeconds),
              r.simulatedSeconds > 0.0005 ? Terminal.seconds(r.simulatedSeconds) : "-"]
         }
         let widths = header.indices.map { column in
@@ -17,12 +17,15 @@ enum SummaryTable {
         let passed = records.filter { $0.status == .passed }.count
         let failed = records.filter { $0.status == .failed }.count
         let skipped = records.filter { $0.status == .skipped }.count
-        let total = records.reduce(0) { $0 + $1.wallSeconds }
-        let simulated = records.reduce(0) { $0 + $1.simulatedSeconds }
+        let ran = records.filter { $0.origin == .ran }
+        let total = ran.reduce(0) { $0 + $1.wallSeconds }
+        let simulated = ran.reduce(0) { $0 + $1.simulatedSeconds }
         var out = [line(header), line(widths.map { String(repeating: "-", count: $0) })]
         out += rows.map(line)
+        let cached = records.filter { $0.origin == .cached }.count, kept = records.filter { $0.origin == .kept }.count
+        let reused = cached + kept == 0 ? "" : "; \(ran.count) ran, \(cached) from the result cache, \(kept) kept from the last run"
         out.append("  \(book.id): \(passed) passed, \(failed) failed, \(skipped) skipped in \(Terminal.seconds(total))"
-                   + (simulated > 0.0005 ? " (simulated \(Terminal.seconds(simulated)))" : ""))
+                   + (simulated > 0.0005 ? " (simulated \(Terminal.seconds(simulated)))" : "") + reused)
         return out.joined(separator: "\n") + "\n"
     }
 }

@@ -28,6 +28,36 @@ struct FigureStep: LabStep {
     static let summary = "Draws a line, bar or histogram chart from earlier outputs into a PNG in the handout."
     static let charts = ["line", "bar", "histogram"]
 
+    static let declaration = StepDeclaration(
+        keys: [
+            StepKey("chart", .choice(charts), required: true, "The kind of chart."),
+            StepKey("caption", .localized, required: true, "The figure's caption, also its title."),
+            StepKey("x-label", .localized, "The x axis's label."),
+            StepKey("y-label", .localized, "The y axis's label."),
+            StepKey("y2-label", .localized, "The secondary y axis's label (series with axis: secondary)."),
+            StepKey("x-format", .choice(axisFormatNames), default: "number", "How x ticks read: minutes as m:ss, seconds as μs/ms/s, bytes as KB/MB."),
+            StepKey("y-format", .choice(axisFormatNames.filter { $0 != "minutes" }), default: "number", "How y ticks read."),
+            StepKey("series", .list(.mapping), "Line charts: {name, y, x?, style: line|step|points, axis: primary|secondary} each."),
+            StepKey("categories", .list(.string), "Bar charts: one label per bar."),
+            StepKey("values", .list(.number), "Bar charts: one value per bar; histograms: the samples."),
+            StepKey("bins", .integer, default: "20", "Histograms: how many bins."),
+            StepKey("width", .integer, default: "960", "Pixels, 240 to 4000."),
+            StepKey("height", .integer, default: "540", "Pixels, 160 to 4000."),
+        ],
+        output: [
+            OutputField("file", "The PNG, relative to the handout."),
+            OutputField("width", "Its width in pixels."),
+            OutputField("height", "Its height in pixels."),
+            OutputField("points", "How many data points it draws."),
+        ],
+        example: """
+            chart: bar
+            caption: {ko: 모델별 지연 시간, en: Latency by model}
+            y-format: seconds
+            categories: [electra, bart]
+            values: [0.012, 0.4]
+            """)
+
     let chart: Arg<String>
     let caption: Arg<LabValue>
     let xLabel: Arg<LabValue>?
@@ -54,7 +84,7 @@ struct FigureStep: LabStep {
         if let f = yFormat?.literal, Self.axisFormats[f] == nil || f == "minutes" {
             throw LabError.unknown("y-format", f, at: yFormat!.location, known: Self.axisFormatNames.filter { $0 != "minutes" })
         }
-        series = arguments.node("series")
+        series = try arguments.node("series")
         if let series { try Self.checkSeries(series) }
         categories = try arguments.optional("categories")
         values = try arguments.optional("values")

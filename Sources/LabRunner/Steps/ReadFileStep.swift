@@ -17,6 +17,21 @@ struct ReadFileStep: LabStep {
     /// The `$ cat` block already shows the content.
     static let showsOutput = false
 
+    static let declaration = StepDeclaration(
+        keys: [
+            StepKey("path", .string, required: true, "The file, relative to the book's folder (or under the handout folder or the asset cache)."),
+            StepKey("format", .choice(formats), default: "from the extension", "How to parse it."),
+        ],
+        output: [
+            OutputField("path", "The file as written in the book."),
+            OutputField("bytes", "Its size."),
+            OutputField("lines", "Its line count (text and JSON Lines)."),
+            OutputField("text", "Its text (text)."),
+            OutputField("value", "The parsed document (json)."),
+            OutputField("records", "One parsed value per line (jsonlines)."),
+        ],
+        example: "path: samples/reviews.jsonl")
+
     let path: Arg<String>
     let format: Arg<String>?
 

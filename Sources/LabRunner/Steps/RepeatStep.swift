@@ -17,6 +17,26 @@ struct RepeatStep: LabStep {
     /// Fields every iteration's record has; nested steps may not use them as ids.
     static let reservedKeys: Set<String> = ["index", "item", "seconds"]
 
+    static let declaration = StepDeclaration(
+        keys: [
+            StepKey("times", .integer, "How many iterations (0 to 100000)."),
+            StepKey("over", .list(.any), "A list to iterate over; each iteration sees its element as ${item}."),
+            StepKey("steps", .steps, required: true, "The nested steps, run once per iteration; ${index} counts from 0."),
+        ],
+        exactlyOne: [["times", "over"]],
+        output: [
+            OutputField("count", "Iterations run."),
+            OutputField("items", "One record per iteration: index, item, seconds and each nested step's output by id."),
+            OutputField("seconds", "Each iteration's wall time."),
+            OutputField("total_seconds", "All iterations' wall time."),
+            OutputField("stats", "min, mean, p50, p90 and max of the iterations' seconds."),
+        ],
+        example: """
+            times: 3
+            steps:
+              - {kind: clock.sleep, id: wait, Seconds: 1}
+            """)
+
     let times: Arg<Int>?
     let over: Arg<[LabValue]>?
     let steps: [StepSpec]
@@ -26,9 +46,6 @@ struct RepeatStep: LabStep {
     init(arguments: inout StepArguments) throws {
         times = try arguments.optional("times")
         over = try arguments.optional("over")
-        guard (times == nil) != (over == nil) else {
-            throw LabError(arguments.location, "'repeat' takes exactly one of 'times' (a count) or 'over' (a list)")
-        }
         if let n = times?.literal, !(0...Self.maxIterations).contains(n) {
             throw LabError(times!.location, "'times' must be between 0 and \(Self.maxIterations); found \(n)")
         }

@@ -7,6 +7,12 @@ import Foundation
 struct SleepStep: LabStep {
     static let kind = "clock.sleep"
     static let summary = "Lets simulated time pass (scheduled work — queues, scaling, provisioning — runs on the way)."
+
+    static let declaration = StepDeclaration(
+        keys: [StepKey("Seconds", .number, required: true, "How long to wait, at most a week; the notebook's time.sleep(Seconds).")],
+        output: [OutputField("Now", "The account's time after the wait (ISO 8601).")],
+        touchesState: true,
+        example: "Seconds: 300")
     let seconds: Arg<Double>
 
     init(arguments: inout StepArguments) throws { seconds = try arguments.required("Seconds") }

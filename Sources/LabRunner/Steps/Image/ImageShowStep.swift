@@ -14,6 +14,22 @@ struct ImageShowStep: LabStep {
     static let kind = "image.show"
     static let summary = "Shows an image (base64 JPEG/PNG from an earlier output, or a file) as a PNG figure in the handout."
     static let showsOutput = false
+    static let declaration = StepDeclaration(
+        keys: [
+            StepKey("base64", .string, "A base64 JPEG or PNG from an earlier output."),
+            StepKey("file", .string, "Or an image file, relative to the book's folder."),
+            StepKey("caption", .localized, required: true, "The figure's caption."),
+        ],
+        exactlyOne: [["base64", "file"]],
+        output: [
+            OutputField("file", "The PNG, relative to the handout; `{image: $.file}` checks it."),
+            OutputField("width", "Its width in pixels."),
+            OutputField("height", "Its height in pixels."),
+        ],
+        example: """
+            file: photos/street.jpg
+            caption: {ko: 입력 사진, en: The input photo}
+            """)
 
     let base64: Arg<String>?
     let file: Arg<String>?
@@ -23,9 +39,6 @@ struct ImageShowStep: LabStep {
         base64 = try arguments.optional("base64")
         file = try arguments.optional("file")
         caption = try arguments.required("caption")
-        guard (base64 == nil) != (file == nil) else {
-            throw LabError(arguments.location, "image.show takes exactly one of 'base64' and 'file'")
-        }
     }
 
     func run(in context: StepContext) async throws -> LabValue {

@@ -5,6 +5,11 @@ import Serving
 struct LocalDeleteStep: LabStep {
     static let kind = "local.delete_endpoint"
     static let summary = "Stops a local-mode endpoint."
+    static let declaration = StepDeclaration(
+        keys: [StepKey("EndpointName", .string, required: true, "The local endpoint local.deploy started.")],
+        output: [OutputField("EndpointName", "The endpoint."), OutputField("Deleted", "true.")],
+        touchesState: true,
+        example: "EndpointName: local-nsmc")
     let name: Arg<String>
 
     init(arguments: inout StepArguments) throws { name = try arguments.required("EndpointName") }

@@ -5,6 +5,23 @@ import Serving
 struct LocalDeployStep: LabStep {
     static let kind = "local.deploy"
     static let summary = "Starts a local-mode endpoint: one serving container on this machine, from a model.tar.gz."
+    static let declaration = StepDeclaration(
+        keys: [
+            StepKey("EndpointName", .string, required: true, "A name for the local endpoint."),
+            StepKey("ModelData", .string, required: true, "The model.tar.gz (a path or model.package's Path), as Model(model_data=...)."),
+            StepKey("SAGEMAKER_PROGRAM", .string, required: true, "The handler the container serves, as the SDK's entry_point."),
+        ],
+        output: [
+            OutputField("EndpointName", "The endpoint."),
+            OutputField("Ping", "GET /ping's status."),
+            OutputField("ModelLoadSeconds", "How long model_fn took."),
+        ],
+        touchesState: true,
+        example: """
+            EndpointName: local-nsmc
+            ModelData: model.tar.gz
+            SAGEMAKER_PROGRAM: nsmc
+            """)
     let name: Arg<String>, artifact: Arg<String>, program: Arg<String>
 
     init(arguments: inout StepArguments) throws {

@@ -5,13 +5,26 @@ import Serving
 struct LocalInvokeStep: LabStep {
     static let kind = "local.invoke_endpoint"
     static let summary = "invoke_endpoint against a local-mode endpoint: raw Body or BodyFile, ContentType, Accept."
+    static let declaration = StepDeclaration(
+        keys: [
+            StepKey("EndpointName", .string, required: true, "The local endpoint."),
+            StepKey.body, StepKey.bodyFile,
+            StepKey("ContentType", .string, default: "application/jsonlines", "The request's content type."),
+            StepKey("Accept", .string, default: "ContentType", "The reply's content type."),
+        ],
+        exactlyOne: [["Body", "BodyFile"]],
+        output: OutputField.reply,
+        touchesState: true,
+        example: """
+            EndpointName: local-nsmc
+            Body: '{"text": "정말 재밌어요"}'
+            """)
     let name: Arg<String>, body: Arg<LabValue>?, bodyFile: Arg<String>?, contentType: Arg<String>?, accept: Arg<String>?
 
     init(arguments: inout StepArguments) throws {
         name = try arguments.required("EndpointName")
         body = try arguments.optional("Body")
         bodyFile = try arguments.optional("BodyFile")
-        guard (body == nil) != (bodyFile == nil) else { throw LabError(arguments.location, "takes one of Body or BodyFile") }
         contentType = try arguments.optional("ContentType")
         accept = try arguments.optional("Accept")
     }

@@ -7,6 +7,17 @@ import Serving
 struct LocalPredictStep: LabStep {
     static let kind = "local.predict"
     static let summary = "Predictor.predict on a local endpoint: serializes a list of objects as JSON Lines and parses the reply."
+    static let declaration = StepDeclaration(
+        keys: [
+            StepKey("EndpointName", .string, required: true, "The local endpoint."),
+            StepKey("data", .list(.any), required: true, "The objects to send, one JSON line each."),
+        ],
+        output: OutputField.reply,
+        touchesState: true,
+        example: """
+            EndpointName: local-nsmc
+            data: [{text: 정말 재밌어요}, {text: 지루했다}]
+            """)
     let name: Arg<String>, data: Arg<[LabValue]>
 
     init(arguments: inout StepArguments) throws {

@@ -26,6 +26,15 @@ extension StepContext {
         }
         let name = if case let .fixture(fixture) = reference { fixture } else { url.lastPathComponent }
         noteWeights(model: name, source: written, kind: kind)
+        session.noteRead(url)
         return url
     }
+}
+
+extension StepKey {
+    /// `model:` as every model step reads it.
+    static let model = StepKey("model", .string, required: true,
+                               "The model: fixture:<name>, a folder in the seed's layout, torchvision://… or hf://owner/repo.")
+    /// The handler, as the SDK's entry_point / SAGEMAKER_PROGRAM names it.
+    static let program = StepKey("program", .string, required: true, "The inference handler (nsmc, korsts, kobart, maskrcnn, yolo-detect); `labbook models` lists which fits.")
 }

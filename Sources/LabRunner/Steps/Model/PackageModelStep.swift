@@ -6,6 +6,24 @@ import Serving
 struct PackageModelStep: LabStep {
     static let kind = "model.package"
     static let summary = "Builds model.tar.gz (weights at the root, code/ naming the handler); optionally uploads it to S3."
+    static let declaration = StepDeclaration(
+        keys: [
+            StepKey.model,
+            StepKey.program,
+            StepKey("upload", .string, "An s3://bucket/key to upload the archive to, as sagemaker.Session().upload_data does."),
+        ],
+        output: [
+            OutputField("Path", "The archive on this machine."),
+            OutputField("Bytes", "Its size."),
+            OutputField("Files", "The files inside it."),
+            OutputField("ModelDataUrl", "With upload: the S3 URI, for create_model's ModelDataUrl."),
+        ],
+        touchesState: true,
+        example: """
+            model: fixture:nsmc-demo
+            program: nsmc
+            upload: s3://my-bucket/nsmc/model.tar.gz
+            """)
     let model: Arg<String>, program: Arg<String>, upload: Arg<String>?
 
     init(arguments: inout StepArguments) throws {

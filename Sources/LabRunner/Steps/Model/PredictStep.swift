@@ -6,6 +6,19 @@ import Serving
 struct PredictStep: LabStep {
     static let kind = "model.predict"
     static let summary = "Runs a handler on one request in-process (model_fn, then input/predict/output_fn): no endpoint. A reply over 1 MB is saved beside the handout as BodyFile."
+    static let declaration = StepDeclaration(
+        keys: [
+            StepKey.model, StepKey.program, StepKey.body, StepKey.bodyFile,
+            StepKey("ContentType", .string, default: "application/jsonlines", "The request's content type."),
+            StepKey("Accept", .string, default: "ContentType", "The reply's content type."),
+        ],
+        exactlyOne: [["Body", "BodyFile"]],
+        output: OutputField.reply + [OutputField("Seconds", "How long the handler took.")],
+        example: """
+            model: fixture:nsmc-demo
+            program: nsmc
+            Body: '{"text": "정말 재밌어요"}'
+            """)
     let model: Arg<String>, program: Arg<String>, body: Arg<LabValue>?, bodyFile: Arg<String>?
     let contentType: Arg<String>?, accept: Arg<String>?
 
@@ -14,7 +27,6 @@ struct PredictStep: LabStep {
         program = try arguments.required("program")
         body = try arguments.optional("Body")
         bodyFile = try arguments.optional("BodyFile")
-        guard (body == nil) != (bodyFile == nil) else { throw LabError(arguments.location, "model.predict takes one of Body or BodyFile") }
         contentType = try arguments.optional("ContentType")
         accept = try arguments.optional("Accept")
     }

@@ -5,6 +5,15 @@ import Foundation
 struct DeregisterScalableTargetStep: LabStep {
     static let kind = "application-autoscaling.deregister_scalable_target"
     static let summary = "DeregisterScalableTarget."
+    static let declaration = StepDeclaration(
+        boto3: "application-autoscaling", "DeregisterScalableTarget",
+        parameters: ["ServiceNamespace", "ResourceId", "ScalableDimension"],
+        output: [OutputField("Deregistered", "true.")],
+        example: """
+            ServiceNamespace: sagemaker
+            ResourceId: endpoint/async-maskrcnn/variant/AllTraffic
+            ScalableDimension: sagemaker:variant:DesiredInstanceCount
+            """)
     let namespace: Arg<String>, resource: Arg<String>, dimension: Arg<String>
 
     init(arguments: inout StepArguments) throws {

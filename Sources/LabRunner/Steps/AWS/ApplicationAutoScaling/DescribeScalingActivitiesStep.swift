@@ -5,6 +5,13 @@ import Foundation
 struct DescribeScalingActivitiesStep: LabStep {
     static let kind = "application-autoscaling.describe_scaling_activities"
     static let summary = "DescribeScalingActivities: every scale-out and scale-in with its cause."
+    static let declaration = StepDeclaration(
+        boto3: "application-autoscaling", "DescribeScalingActivities", parameters: ["ServiceNamespace", "ResourceId"],
+        output: [OutputField("ScalingActivities", "Every page's activities, newest first.")], includesAnswer: false,
+        example: """
+            ServiceNamespace: sagemaker
+            ResourceId: endpoint/async-maskrcnn/variant/AllTraffic
+            """)
     let namespace: Arg<String>, resource: Arg<String>?
 
     init(arguments: inout StepArguments) throws {

@@ -5,6 +5,26 @@ import Foundation
 struct PutScalingPolicyStep: LabStep {
     static let kind = "application-autoscaling.put_scaling_policy"
     static let summary = "PutScalingPolicy: TargetTrackingScaling on a predefined or customized metric, with cooldowns."
+    static let declaration = StepDeclaration(
+        boto3: "application-autoscaling", "PutScalingPolicy",
+        parameters: ["PolicyName", "ServiceNamespace", "ResourceId", "ScalableDimension", "PolicyType",
+                     StepDeclaration.Parameter("TargetTrackingScalingPolicyConfiguration", required: true)],
+        example: """
+            PolicyName: backlog-per-instance
+            ServiceNamespace: sagemaker
+            ResourceId: endpoint/async-maskrcnn/variant/AllTraffic
+            ScalableDimension: sagemaker:variant:DesiredInstanceCount
+            PolicyType: TargetTrackingScaling
+            TargetTrackingScalingPolicyConfiguration:
+              TargetValue: 5.0
+              CustomizedMetricSpecification:
+                MetricName: ApproximateBacklogSizePerInstance
+                Namespace: AWS/SageMaker
+                Dimensions: [{Name: EndpointName, Value: async-maskrcnn}]
+                Statistic: Average
+              ScaleInCooldown: 600
+              ScaleOutCooldown: 300
+            """)
     let name: Arg<String>, namespace: Arg<String>, resource: Arg<String>, dimension: Arg<String>
     let type: Arg<String>?, configuration: Arg<LabValue>
 

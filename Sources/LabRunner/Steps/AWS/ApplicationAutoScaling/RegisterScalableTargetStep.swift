@@ -5,6 +5,17 @@ import Foundation
 struct RegisterScalableTargetStep: LabStep {
     static let kind = "application-autoscaling.register_scalable_target"
     static let summary = "RegisterScalableTarget for sagemaker:variant:DesiredInstanceCount (MinCapacity 0 for async)."
+    static let declaration = StepDeclaration(
+        boto3: "application-autoscaling", "RegisterScalableTarget",
+        parameters: ["ServiceNamespace", "ResourceId", "ScalableDimension",
+                     StepDeclaration.Parameter("MinCapacity", required: true), StepDeclaration.Parameter("MaxCapacity", required: true)],
+        example: """
+            ServiceNamespace: sagemaker
+            ResourceId: endpoint/async-maskrcnn/variant/AllTraffic
+            ScalableDimension: sagemaker:variant:DesiredInstanceCount
+            MinCapacity: 0
+            MaxCapacity: 5
+            """)
     let namespace: Arg<String>, resource: Arg<String>, dimension: Arg<String>, min: Arg<Int>, max: Arg<Int>
 
     init(arguments: inout StepArguments) throws {

@@ -8,6 +8,32 @@ import Foundation
 struct GetMetricStatisticsStep: LabStep {
     static let kind = "cloudwatch.get_metric_statistics"
     static let summary = "GetMetricStatistics: StartTime/EndTime (or LastMinutes on the simulated clock), Statistics; boto3's Datapoints (sorted by time) plus Minutes/Values/Max of the first statistic for a figure."
+    static let declaration = StepDeclaration(
+        boto3: "cloudwatch", "GetMetricStatistics",
+        parameters: ["Namespace", "MetricName", "Dimensions",
+                     StepDeclaration.Parameter("StartTime", required: false), StepDeclaration.Parameter("EndTime", required: false),
+                     StepDeclaration.Parameter("Period", required: false),
+                     StepDeclaration.Parameter("Statistics", .any)],
+        keys: [
+            StepKey("LastMinutes", .integer, "Instead of StartTime and EndTime: the window ending now, on the account's clock."),
+            StepKey("Statistic", .string, "One statistic instead of the Statistics list (older labbook spelling)."),
+        ],
+        exactlyOne: [["Statistics", "Statistic"]],
+        output: [
+            OutputField("Datapoints", "boto3's datapoints, sorted by Timestamp."),
+            OutputField("Count", "How many datapoints."),
+            OutputField("Minutes", "Each datapoint's minutes since the window's start, for a figure's x."),
+            OutputField("Values", "The first statistic's values, for a figure's y."),
+            OutputField("Max", "The largest of them."),
+        ],
+        example: """
+            Namespace: AWS/SageMaker
+            MetricName: ApproximateBacklogSizePerInstance
+            Dimensions: [{Name: EndpointName, Value: async-maskrcnn}]
+            LastMinutes: 60
+            Period: 60
+            Statistics: [Average]
+            """)
     let namespace: Arg<String>, metric: Arg<String>, dimensions: Arg<LabValue>?, period: Arg<Int>?
     let minutes: Arg<Int>?, startTime: Arg<String>?, endTime: Arg<String>?
     /// boto3's `Statistics` list; `Statistic` (one name) is the older labbook spelling.

@@ -10,6 +10,23 @@ import Serving
 struct BuildImageStep: LabStep {
     static let kind = "ecr.build_and_push"
     static let summary = "Builds an image (handler + files, no Docker) and pushes it with a tag; returns the image URI."
+    static let declaration = StepDeclaration(
+        keys: [
+            StepKey("repositoryName", .string, required: true, "The ECR repository to push to."),
+            StepKey("tag", .string, default: "latest", "The image tag."),
+            StepKey("handler", .string, required: true, "The function handler the image runs (yolo-lambda, nsmc-lambda)."),
+            StepKey.model,
+        ],
+        output: [
+            OutputField("imageUri", "The pushed image, for create_function's ImageUri."),
+            OutputField("imageDigest", "Its sha256 digest."),
+        ],
+        touchesState: true,
+        example: """
+            repositoryName: yolov3-lambda
+            handler: yolo-lambda
+            model: fixture:yolov3-tiny
+            """)
     let repository: Arg<String>, tag: Arg<String>?, handler: Arg<String>, model: Arg<String>
 
     init(arguments: inout StepArguments) throws {

@@ -5,6 +5,8 @@ import Foundation
 struct CreateRepositoryStep: LabStep {
     static let kind = "ecr.create_repository"
     static let summary = "CreateRepository: returns the repositoryUri images are pushed to."
+    static let declaration = StepDeclaration(boto3: "ecr", "CreateRepository", parameters: ["repositoryName"],
+                                             example: "repositoryName: yolov3-lambda")
     let name: Arg<String>
 
     init(arguments: inout StepArguments) throws { name = try arguments.required("repositoryName") }

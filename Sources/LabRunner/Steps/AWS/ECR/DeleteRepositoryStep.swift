@@ -5,6 +5,13 @@ import Foundation
 struct DeleteRepositoryStep: LabStep {
     static let kind = "ecr.delete_repository"
     static let summary = "DeleteRepository (force: true deletes its images too)."
+    static let declaration = StepDeclaration(
+        boto3: "ecr", "DeleteRepository", parameters: ["repositoryName", "force"],
+        output: [OutputField("Deleted", "true.")],
+        example: """
+            repositoryName: yolov3-lambda
+            force: true
+            """)
     let name: Arg<String>, force: Arg<Bool>?
 
     init(arguments: inout StepArguments) throws {

@@ -5,6 +5,16 @@ import Foundation
 struct SetRepositoryPolicyStep: LabStep {
     static let kind = "ecr.set_repository_policy"
     static let summary = "SetRepositoryPolicy: e.g. let lambda.amazonaws.com pull the image."
+    static let declaration = StepDeclaration(
+        boto3: "ecr", "SetRepositoryPolicy", parameters: ["repositoryName", StepDeclaration.Parameter("policyText", .any)],
+        example: """
+            repositoryName: yolov3-lambda
+            policyText:
+              Version: "2012-10-17"
+              Statement:
+                - {Sid: LambdaPull, Effect: Allow, Principal: {Service: lambda.amazonaws.com},
+                   Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]}
+            """)
     let name: Arg<String>, policy: Arg<LabValue>
 
     init(arguments: inout StepArguments) throws {

@@ -5,6 +5,12 @@ import Foundation
 struct AttachRolePolicyStep: LabStep {
     static let kind = "iam.attach_role_policy"
     static let summary = "AttachRolePolicy: a managed policy ARN onto a role."
+    static let declaration = StepDeclaration(
+        boto3: "iam", "AttachRolePolicy", parameters: ["RoleName", "PolicyArn"],
+        example: """
+            RoleName: lambda-yolo
+            PolicyArn: arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole
+            """)
     let role: Arg<String>, policy: Arg<String>
 
     init(arguments: inout StepArguments) throws {

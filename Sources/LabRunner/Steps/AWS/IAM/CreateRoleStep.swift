@@ -5,6 +5,14 @@ import Foundation
 struct CreateRoleStep: LabStep {
     static let kind = "iam.create_role"
     static let summary = "CreateRole with an AssumeRolePolicyDocument (a mapping or JSON text)."
+    static let declaration = StepDeclaration(
+        boto3: "iam", "CreateRole", parameters: ["RoleName", StepDeclaration.Parameter("AssumeRolePolicyDocument", .any), "Description"],
+        example: """
+            RoleName: lambda-yolo
+            AssumeRolePolicyDocument:
+              Version: "2012-10-17"
+              Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: "sts:AssumeRole"}]
+            """)
     let name: Arg<String>, trust: Arg<LabValue>, description: Arg<String>?
 
     init(arguments: inout StepArguments) throws {

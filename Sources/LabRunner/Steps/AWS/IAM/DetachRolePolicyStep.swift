@@ -5,6 +5,13 @@ import Foundation
 struct DetachRolePolicyStep: LabStep {
     static let kind = "iam.detach_role_policy"
     static let summary = "DetachRolePolicy."
+    static let declaration = StepDeclaration(
+        boto3: "iam", "DetachRolePolicy", parameters: ["RoleName", "PolicyArn"],
+        output: [OutputField("Detached", "true.")],
+        example: """
+            RoleName: lambda-yolo
+            PolicyArn: arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole
+            """)
     let role: Arg<String>, policy: Arg<String>
 
     init(arguments: inout StepArguments) throws {

@@ -5,6 +5,7 @@ import Foundation
 struct GetCallerIdentityStep: LabStep {
     static let kind = "sts.get_caller_identity"
     static let summary = "GetCallerIdentity: the account, the caller's ARN and user id."
+    static let declaration = StepDeclaration(boto3: "sts", "GetCallerIdentity", example: "{}")
 
     init(arguments: inout StepArguments) throws {}
 

@@ -5,6 +5,19 @@ import Foundation
 struct CreateFunctionStep: LabStep {
     static let kind = "lambda.create_function"
     static let summary = "CreateFunction from an ECR image (PackageType Image), with role, memory and timeout."
+    static let declaration = StepDeclaration(
+        boto3: "lambda", "CreateFunction",
+        parameters: ["FunctionName", "Role", StepDeclaration.Parameter("Code", required: false), "PackageType", "MemorySize", "Timeout"],
+        keys: [StepKey("ImageUri", .string, "The ECR image, instead of Code: {ImageUri: ...}.")],
+        exactlyOne: [["ImageUri", "Code"]],
+        example: """
+            FunctionName: yolo
+            Role: arn:aws:iam::123456789012:role/lambda-yolo
+            Code: {ImageUri: 123456789012.dkr.ecr.us-west-2.amazonaws.com/yolov3-lambda:latest}
+            PackageType: Image
+            MemorySize: 4096
+            Timeout: 60
+            """)
     let name: Arg<String>, role: Arg<String>, image: Arg<String>?, code: Arg<LabValue>?, packageType: Arg<String>?
     let memory: Arg<Int>?, timeout: Arg<Int>?
 

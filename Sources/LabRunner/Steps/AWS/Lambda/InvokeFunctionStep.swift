@@ -5,6 +5,23 @@ import Foundation
 struct InvokeFunctionStep: LabStep {
     static let kind = "lambda.invoke"
     static let summary = "Invoke with a JSON event: the response payload, FunctionError, and cold or warm start."
+    static let declaration = StepDeclaration(
+        boto3: "lambda", "Invoke", parameters: ["FunctionName", StepDeclaration.Parameter("Payload", .any, required: true), "InvocationType"],
+        output: [
+            OutputField("StatusCode", "200, or 202 for an Event invoke."),
+            OutputField("Payload", "The handler's reply, parsed when it is JSON."),
+            OutputField("PayloadBody", "An API-Gateway-shaped reply's body, parsed."),
+            OutputField("PayloadBytes", "A reply that is not JSON: its size."),
+            OutputField("FunctionError", "Unhandled when the handler failed."),
+            OutputField("ColdStart", "Whether this invoke started a new execution environment."),
+            OutputField("DurationSeconds", "The REPORT line's duration."),
+            OutputField("InitDurationSeconds", "On a cold start: the init duration."),
+        ],
+        includesAnswer: false,
+        example: """
+            FunctionName: yolo
+            Payload: {body: "<base64 JPEG>"}
+            """)
     static let types = ["RequestResponse", "Event", "DryRun"]
     let name: Arg<String>, payload: Arg<LabValue>, type: Arg<String>?
 

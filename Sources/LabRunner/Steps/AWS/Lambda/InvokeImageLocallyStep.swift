@@ -10,6 +10,24 @@ import Serving
 struct InvokeImageLocallyStep: LabStep {
     static let kind = "lambda.invoke_local"
     static let summary = "Tests an image's function locally before deployment, through the Lambda runtime interface emulator's route."
+    static let declaration = StepDeclaration(
+        keys: [
+            StepKey("handler", .string, required: true, "The function handler the image runs."),
+            StepKey.model,
+            StepKey("Payload", .any, required: true, "The event, as `curl -d @event.json` posts it."),
+        ],
+        output: [
+            OutputField("StatusCode", "The emulator's status (200)."),
+            OutputField("ColdStart", "Whether the function was loaded for this call."),
+            OutputField("InitDurationSeconds", "On a cold start: the init duration."),
+            OutputField("FunctionError", "The error type when the handler failed."),
+            OutputField("Payload", "The handler's reply, parsed when it is JSON."),
+        ],
+        example: """
+            handler: nsmc-lambda
+            model: fixture:nsmc-demo
+            Payload: {body: '{"text": "정말 재밌어요"}'}
+            """)
     let handler: Arg<String>, model: Arg<String>, payload: Arg<LabValue>
 
     init(arguments: inout StepArguments) throws {

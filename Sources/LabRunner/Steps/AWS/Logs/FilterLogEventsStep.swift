@@ -8,6 +8,17 @@ import Foundation
 struct FilterLogEventsStep: LabStep {
     static let kind = "logs.filter_log_events"
     static let summary = "FilterLogEvents: a log group's lines (an endpoint's or a function's), optionally filtered."
+    static let declaration = StepDeclaration(
+        boto3: "logs", "FilterLogEvents", parameters: [StepDeclaration.Parameter("logGroupName", required: true), "filterPattern", "logStreamNamePrefix"],
+        output: [
+            OutputField("events", "Every page's events: {logStreamName, timestamp, message} each."),
+            OutputField("count", "How many."),
+        ],
+        includesAnswer: false,
+        example: """
+            logGroupName: /aws/sagemaker/Endpoints/nsmc
+            filterPattern: ERROR
+            """)
     let group: Arg<String>, pattern: Arg<String>?, streamPrefix: Arg<String>?
 
     init(arguments: inout StepArguments) throws {

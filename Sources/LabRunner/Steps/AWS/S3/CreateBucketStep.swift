@@ -5,6 +5,7 @@ import Foundation
 struct CreateBucketStep: LabStep {
     static let kind = "s3.create_bucket"
     static let summary = "CreateBucket."
+    static let declaration = StepDeclaration(boto3: "s3", "CreateBucket", parameters: ["Bucket"], example: "Bucket: my-lab-bucket")
     let bucket: Arg<String>
 
     init(arguments: inout StepArguments) throws { bucket = try arguments.required("Bucket") }

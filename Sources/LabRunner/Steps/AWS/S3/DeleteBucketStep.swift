@@ -3,5 +3,5 @@
 
 struct BucketResource: DeletableResource {
     static let kind = "s3.delete_bucket", operation = "DeleteBucket", noun = "bucket (BucketNotEmpty while it holds objects)"
-    static let member = "Bucket"
+    static let member = "Bucket", example = "my-lab-bucket"
 }

@@ -5,6 +5,12 @@ import Foundation
 struct DeleteObjectStep: LabStep {
     static let kind = "s3.delete_object"
     static let summary = "DeleteObject."
+    static let declaration = StepDeclaration(
+        boto3: "s3", "DeleteObject", parameters: ["Bucket", "Key"], output: [OutputField("Deleted", "true.")],
+        example: """
+            Bucket: my-lab-bucket
+            Key: input/review.json
+            """)
     let bucket: Arg<String>, key: Arg<String>
 
     init(arguments: inout StepArguments) throws {

@@ -6,6 +6,12 @@ import Foundation
 struct GetObjectStep: LabStep {
     static let kind = "s3.get_object"
     static let summary = "GetObject: size, type, and the body decoded when it is text or JSON (over 1 MB: saved beside the handout as BodyFile)."
+    static let declaration = StepDeclaration(
+        boto3: "s3", "GetObject",
+        parameters: [StepDeclaration.Parameter("Bucket", required: false), StepDeclaration.Parameter("Key", required: false)],
+        keys: [StepKey("S3Uri", .string, "Instead of Bucket and Key: s3://bucket/key (an OutputLocation, say).")],
+        output: OutputField.reply.filter { $0.name != "ContentType" },
+        example: "S3Uri: s3://my-lab-bucket/output/result.out")
     let bucket: Arg<String>?, key: Arg<String>?, uri: Arg<String>?
 
     init(arguments: inout StepArguments) throws {

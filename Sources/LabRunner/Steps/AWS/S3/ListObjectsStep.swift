@@ -5,6 +5,13 @@ import Foundation
 struct ListObjectsStep: LabStep {
     static let kind = "s3.list_objects_v2"
     static let summary = "ListObjectsV2 with Prefix: keys and sizes."
+    static let declaration = StepDeclaration(
+        boto3: "s3", "ListObjectsV2", parameters: ["Bucket", "Prefix"],
+        output: [OutputField("Contents", "Every page's objects."), OutputField("KeyCount", "How many.")],
+        example: """
+            Bucket: my-lab-bucket
+            Prefix: output/
+            """)
     let bucket: Arg<String>, prefix: Arg<String>?
 
     init(arguments: inout StepArguments) throws {

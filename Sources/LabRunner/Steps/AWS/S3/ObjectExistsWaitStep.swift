@@ -8,6 +8,22 @@ import Foundation
 struct ObjectExistsWaitStep: LabStep {
     static let kind = "s3.wait_object_exists"
     static let summary = "Polls HeadObject until the object exists (NoSuchKey means wait), as boto3's object_exists waiter."
+    static let declaration = StepDeclaration(
+        keys: [
+            StepKey("Bucket", .string, "The bucket."),
+            StepKey("Key", .string, "The key."),
+            StepKey("S3Uri", .string, "Instead of Bucket and Key: s3://bucket/key (an OutputLocation, say)."),
+            StepKey("Delay", .number, default: "5", "Seconds between HeadObject calls (WaiterConfig.Delay)."),
+            StepKey("MaxAttempts", .integer, default: "20", "Polls before giving up (WaiterConfig.MaxAttempts)."),
+        ],
+        output: [
+            OutputField("S3Uri", "The object."),
+            OutputField("ContentLength", "Its size."),
+            OutputField("Attempts", "How many polls it took."),
+            OutputField("WaitedSeconds", "How long, on the account's clock."),
+        ],
+        touchesState: true,
+        example: "S3Uri: s3://my-lab-bucket/output/result.out")
     let bucket: Arg<String>?, key: Arg<String>?, uri: Arg<String>?, delay: Arg<Double>?, attempts: Arg<Int>?
 
     init(arguments: inout StepArguments) throws {

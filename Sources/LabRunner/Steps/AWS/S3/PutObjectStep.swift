@@ -5,6 +5,18 @@ import Foundation
 struct PutObjectStep: LabStep {
     static let kind = "s3.put_object"
     static let summary = "PutObject from Body (text) or BodyFile (a path in the book's folder or the handout folder)."
+    static let declaration = StepDeclaration(
+        boto3: "s3", "PutObject",
+        parameters: ["Bucket", "Key", StepDeclaration.Parameter("Body", .any, StepKey.body.summary), "ContentType"],
+        keys: [StepKey.bodyFile],
+        exactlyOne: [["Body", "BodyFile"]],
+        output: [OutputField("S3Uri", "s3://bucket/key."), OutputField("ContentLength", "The body's size.")],
+        example: """
+            Bucket: my-lab-bucket
+            Key: input/review.json
+            Body: {text: 정말 재밌어요}
+            ContentType: application/json
+            """)
     let bucket: Arg<String>, key: Arg<String>, body: Arg<LabValue>?, bodyFile: Arg<String>?, contentType: Arg<String>?
 
     init(arguments: inout StepArguments) throws {
@@ -12,9 +24,6 @@ struct PutObjectStep: LabStep {
         key = try arguments.required("Key")
         body = try arguments.optional("Body")
         bodyFile = try arguments.optional("BodyFile")
-        guard (body == nil) != (bodyFile == nil) else {
-            throw LabError(arguments.location, "put_object takes one of Body or BodyFile")
-        }
         contentType = try arguments.optional("ContentType")
     }
 

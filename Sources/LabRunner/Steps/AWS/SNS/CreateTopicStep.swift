@@ -5,6 +5,7 @@ import Foundation
 struct CreateTopicStep: LabStep {
     static let kind = "sns.create_topic"
     static let summary = "CreateTopic: returns TopicArn."
+    static let declaration = StepDeclaration(boto3: "sns", "CreateTopic", parameters: ["Name"], example: "Name: success-topic")
     let name: Arg<String>
 
     init(arguments: inout StepArguments) throws { name = try arguments.required("Name") }

@@ -5,6 +5,8 @@ import Foundation
 struct ListTopicsStep: LabStep {
     static let kind = "sns.list_topics"
     static let summary = "ListTopics."
+    static let declaration = StepDeclaration(
+        boto3: "sns", "ListTopics", output: [OutputField("Topics", "Every page's topics.")], includesAnswer: false, example: "{}")
 
     init(arguments: inout StepArguments) throws {}
 

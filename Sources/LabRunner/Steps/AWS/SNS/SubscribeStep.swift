@@ -5,6 +5,13 @@ import Foundation
 struct SubscribeStep: LabStep {
     static let kind = "sns.subscribe"
     static let summary = "Subscribe: email subscriptions stay pending until confirmed."
+    static let declaration = StepDeclaration(
+        boto3: "sns", "Subscribe", parameters: ["TopicArn", "Protocol", StepDeclaration.Parameter("Endpoint", required: true)],
+        example: """
+            TopicArn: arn:aws:sns:us-west-2:123456789012:success-topic
+            Protocol: email
+            Endpoint: student@example.com
+            """)
     let topic: Arg<String>, proto: Arg<String>, endpoint: Arg<String>
 
     init(arguments: inout StepArguments) throws {

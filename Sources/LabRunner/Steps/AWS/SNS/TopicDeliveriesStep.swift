@@ -8,6 +8,14 @@ import Foundation
 struct TopicDeliveriesStep: LabStep {
     static let kind = "sns.deliveries"
     static let summary = "The messages a topic delivered to its subscribers, confirmations included."
+    static let declaration = StepDeclaration(
+        keys: [StepKey("TopicArn", .string, required: true, "The topic whose deliveries to show.")],
+        output: [
+            OutputField("Count", "How many messages."),
+            OutputField("Messages", "{Type, Endpoint, Subject, Message (parsed when JSON), Token, Timestamp} each."),
+        ],
+        touchesState: true,
+        example: "TopicArn: arn:aws:sns:us-west-2:123456789012:success-topic")
     let topic: Arg<String>
 
     init(arguments: inout StepArguments) throws { topic = try arguments.required("TopicArn") }

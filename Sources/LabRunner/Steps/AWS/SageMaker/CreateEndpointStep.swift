@@ -5,6 +5,12 @@ import Foundation
 struct CreateEndpointStep: LabStep {
     static let kind = "sagemaker.create_endpoint"
     static let summary = "CreateEndpoint: starts provisioning (Creating → InService on the simulated clock)."
+    static let declaration = StepDeclaration(
+        boto3: "sagemaker", "CreateEndpoint", parameters: ["EndpointName", "EndpointConfigName"],
+        example: """
+            EndpointName: nsmc
+            EndpointConfigName: nsmc-config
+            """)
     let name: Arg<String>, config: Arg<String>
 
     init(arguments: inout StepArguments) throws {

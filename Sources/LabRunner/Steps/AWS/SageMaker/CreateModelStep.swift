@@ -5,6 +5,17 @@ import Foundation
 struct CreateModelStep: LabStep {
     static let kind = "sagemaker.create_model"
     static let summary = "CreateModel: one PrimaryContainer or up to 15 Containers, Direct or Serial."
+    static let declaration = StepDeclaration(
+        boto3: "sagemaker", "CreateModel",
+        parameters: ["ModelName", "ExecutionRoleArn", "PrimaryContainer", "Containers", "InferenceExecutionConfig"],
+        example: """
+            ModelName: nsmc
+            ExecutionRoleArn: arn:aws:iam::123456789012:role/sagemaker-execution
+            PrimaryContainer:
+              Image: 763104351884.dkr.ecr.us-west-2.amazonaws.com/pytorch-inference:1.8.1-cpu-py36
+              ModelDataUrl: s3://my-lab-bucket/nsmc/model.tar.gz
+              Environment: {SAGEMAKER_PROGRAM: nsmc}
+            """)
     let name: Arg<String>, role: Arg<String>?, primary: Arg<LabValue>?, containers: Arg<[LabValue]>?, mode: Arg<LabValue>?
 
     init(arguments: inout StepArguments) throws {

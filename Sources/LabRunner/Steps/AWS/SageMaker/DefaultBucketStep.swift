@@ -9,6 +9,11 @@ import Foundation
 struct DefaultBucketStep: LabStep {
     static let kind = "sagemaker.default_bucket"
     static let summary = "The SageMaker Python SDK's Session().default_bucket(): sagemaker-<region>-<account>, created if missing."
+    static let declaration = StepDeclaration(
+        keys: [StepKey("Bucket", .string, default: "sagemaker-<region>-<account>", "The bucket to use instead of the SDK's default name.")],
+        output: [OutputField("Bucket", "The bucket's name."), OutputField("Created", "Whether this step created it.")],
+        touchesState: true,
+        example: "{}")
     let bucket: Arg<String>?
 
     init(arguments: inout StepArguments) throws { bucket = try arguments.optional("Bucket") }

@@ -5,6 +5,18 @@ import Foundation
 struct DescribeEndpointStep: LabStep {
     static let kind = "sagemaker.describe_endpoint"
     static let summary = "DescribeEndpoint: status, variants and instance counts."
+    static let declaration = StepDeclaration(
+        boto3: "sagemaker", "DescribeEndpoint", parameters: ["EndpointName"],
+        output: [
+            OutputField("EndpointName", "The endpoint."), OutputField("EndpointArn", "Its ARN."),
+            OutputField("EndpointConfigName", "Its configuration."),
+            OutputField("ProductionVariants", "{VariantName, CurrentInstanceCount, DesiredInstanceCount, CurrentWeight} each."),
+            OutputField("EndpointStatus", "Creating, InService, Updating, Failed, Deleting."),
+            OutputField("FailureReason", "Why it failed, when it did."),
+            OutputField("CreationTime", "When it was created."), OutputField("LastModifiedTime", "When it last changed."),
+        ],
+        includesAnswer: false,
+        example: "EndpointName: nsmc")
     let name: Arg<String>
 
     init(arguments: inout StepArguments) throws { name = try arguments.required("EndpointName") }

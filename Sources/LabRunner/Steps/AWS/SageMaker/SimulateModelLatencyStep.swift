@@ -5,6 +5,17 @@ import Foundation
 struct SimulateModelLatencyStep: LabStep {
     static let kind = "sagemaker.simulate_model_latency"
     static let summary = "Makes an endpoint's model take N simulated seconds per request (a stand-in for a slow model)."
+    static let declaration = StepDeclaration(
+        keys: [
+            StepKey("EndpointName", .string, required: true, "The endpoint whose model should be slow."),
+            StepKey("Seconds", .number, required: true, "Simulated seconds per request."),
+        ],
+        output: [OutputField("EndpointName", "The endpoint."), OutputField("SimulatedModelLatencySeconds", "The latency set.")],
+        touchesState: true,
+        example: """
+            EndpointName: async-maskrcnn
+            Seconds: 30
+            """)
     let name: Arg<String>, seconds: Arg<Double>
 
     init(arguments: inout StepArguments) throws {

@@ -8,6 +8,21 @@ import Foundation
 struct WaitStep: LabStep {
     static let kind = "sagemaker.wait"
     static let summary = "A boto3 waiter: endpoint_in_service or endpoint_deleted, polling on the simulated clock."
+    static let declaration = StepDeclaration(
+        keys: [
+            StepKey("Waiter", .choice(waiters), required: true, "The boto3 waiter, as sagemaker.get_waiter(name)."),
+            StepKey("EndpointName", .string, required: true, "The endpoint."),
+        ],
+        output: [
+            OutputField("EndpointStatus", "endpoint_in_service: the final DescribeEndpoint answer's fields, as sagemaker.describe_endpoint."),
+            OutputField("WaitedSeconds", "How long, on the account's clock."),
+            OutputField("Deleted", "endpoint_deleted: true."),
+        ],
+        touchesState: true,
+        example: """
+            Waiter: endpoint_in_service
+            EndpointName: nsmc
+            """)
     static let waiters = ["endpoint_in_service", "endpoint_deleted"]
     static let delay: Double = 30
     let waiter: Arg<String>, name: Arg<String>

@@ -5,6 +5,20 @@ import Foundation
 struct InvokeEndpointAsyncStep: LabStep {
     static let kind = "sagemaker-runtime.invoke_endpoint_async"
     static let summary = "InvokeEndpointAsync: queues the request at InputLocation; returns InferenceId and OutputLocation."
+    static let declaration = StepDeclaration(
+        boto3: "sagemaker-runtime", "InvokeEndpointAsync",
+        parameters: ["EndpointName", "InputLocation", "ContentType", "Accept", "RequestTTLSeconds", "InvocationTimeoutSeconds"],
+        output: [
+            OutputField("InferenceId", "The request's id."),
+            OutputField("OutputLocation", "Where the result will be written."),
+            OutputField("FailureLocation", "Where a failure will be written."),
+        ],
+        includesAnswer: false,
+        example: """
+            EndpointName: async-maskrcnn
+            InputLocation: s3://my-lab-bucket/input/bikes.mp4
+            ContentType: video/mp4
+            """)
     let name: Arg<String>, location: Arg<String>, contentType: Arg<String>?, accept: Arg<String>?
     let ttl: Arg<Int>?, timeout: Arg<Int>?
 

@@ -5,6 +5,19 @@ import Foundation
 struct InvokeEndpointStep: LabStep {
     static let kind = "sagemaker-runtime.invoke_endpoint"
     static let summary = "InvokeEndpoint: sends Body (or BodyFile) and shows the decoded reply."
+    static let declaration = StepDeclaration(
+        boto3: "sagemaker-runtime", "InvokeEndpoint",
+        parameters: ["EndpointName", StepDeclaration.Parameter("Body", .any, required: false, StepKey.body.summary),
+                     "ContentType", "Accept", "TargetContainerHostname", "TargetVariant"],
+        keys: [StepKey.bodyFile],
+        exactlyOne: [["Body", "BodyFile"]],
+        output: OutputField.reply + [OutputField("InvokedProductionVariant", "The variant that answered.")],
+        includesAnswer: false,
+        example: """
+            EndpointName: nsmc
+            Body: '{"text": "정말 재밌어요"}'
+            ContentType: application/json
+            """)
     let name: Arg<String>, body: Arg<LabValue>?, bodyFile: Arg<String>?
     let contentType: Arg<String>?, accept: Arg<String>?, target: Arg<String>?, variant: Arg<String>?
 
@@ -12,9 +25,6 @@ struct InvokeEndpointStep: LabStep {
         name = try arguments.required("EndpointName")
         body = try arguments.optional("Body")
         bodyFile = try arguments.optional("BodyFile")
-        guard (body == nil) != (bodyFile == nil) else {
-            throw LabError(arguments.location, "invoke_endpoint takes one of Body (text or a value sent as JSON) or BodyFile (a path)")
-        }
         contentType = try arguments.optional("ContentType")
         accept = try arguments.optional("Accept")
         target = try arguments.optional("TargetContainerHostname")

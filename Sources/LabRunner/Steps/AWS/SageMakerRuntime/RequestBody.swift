@@ -53,3 +53,22 @@ enum RequestBody {
         return [("Body", .string(text))]
     }
 }
+
+extension StepKey {
+    /// A request body written in the book: text as is, any other value as JSON.
+    static let body = StepKey("Body", .any, "The request: text is sent as is, a list or mapping as JSON.")
+    /// A request body read from a file.
+    static let bodyFile = StepKey("BodyFile", .string, "A file to send as the request, relative to the book's folder or the handout folder.")
+}
+
+extension OutputField {
+    /// How a reply reads (RequestBody.readable): one of these by content type and size.
+    static let reply = [
+        OutputField("ContentType", "The reply's content type."),
+        OutputField("Lines", "JSON Lines replies: one parsed value per line."),
+        OutputField("Json", "JSON replies: the parsed value."),
+        OutputField("Body", "Other text replies: the text."),
+        OutputField("BodyBytes", "Binary replies: their size."),
+        OutputField("BodyFile", "Replies over 1 MB: the file beside the handout that holds them (with ContentLength)."),
+    ]
+}

@@ -1,0 +1,169 @@
+// Each step's last result, kept beside its handout in `.labbook-cache/`, so that `--only`,
+// `--from`, `--failed` and `labbook watch` can take earlier steps' results instead of
+// running them again, as Quarto's freeze does. An entry is reused only when its key (the
+// step as written, the values its references resolve to, the parameters, the handout's
+// language and this labbook build) is unchanged and the files it read and wrote still
+// have the digests they had.
+import Foundation
+import Serving
+
+/// One step's record as the cache keeps it (a StepRecord without its spec).
+struct CachedStep: Codable {
+    var key: String
+    var status: StepStatus
+    /// The output as JSON text (LabValue's own, which keeps 2.0 apart from 2).
+    var output: String?
+    var failure: String?
+    var handoutFailure: String?
+    var wallSeconds: Double
+    var simulatedSeconds: Double
+    var inputs: String
+    var blocks: [HandoutBlock]
+    var reads: [FileDigest]
+    /// Files it wrote beside the handout, by name.
+    var writes: [FileDigest]
+    var finished: Date
+
+    struct FileDigest: Codable, Equatable {
+        var path: String
+        var sha256: String
+    }
+
+    func record(for spec: StepSpec, origin: StepRecord.Origin) -> StepRecord {
+        var record = StepRecord(spec: spec, status: status, output: output.flatMap { try? LabValue(json: Data($0.utf8)) },
+                                failure: failure, wallSeconds: wallSeconds, simulatedSeconds: simulatedSeconds, blocks: blocks,
+                                inputs: (try? LabValue(json: Data(inputs.utf8)))?.object ?? LabObject())
+        record.handoutFailure = handoutFailure
+        record.origin = origin
+        record.cachedAt = finished
+        return record
+    }
+}
+
+final class ResultCache: @unchecked Sendable {
+    static let folderName = ".labbook-cache"
+    let folder: URL
+    private let outputDirectory: URL
+    private let lock = NSLock()
+    /// Digests by path, size and modification time, kept across runs in digests.json, so
+    /// an unchanged file (a model's weights, a video) is hashed once.
+    private var memo: [String: Memo] = [:]
+    private var memoChanged = false
+    private var warned = false
+
+    private struct Memo: Codable {
+        var size: Int
+        var modified: Double
+        var sha256: String
+    }
+
+    init(outputDirectory: URL) {
+        self.outputDirectory = outputDirectory
+        folder = outputDirectory.appendingPathComponent(Self.folderName)
+        if let data = try? Data(contentsOf: folder.appendingPathComponent("digests.json")),
+           let known = try? JSONDecoder().decode([String: Memo].self, from: data) {
+            memo = known
+        }
+    }
+
+    /// Writes the digests learned during the run.
+    func flush() {
+        guard let data = lock.withLock({ memoChanged ? try? JSONEncoder().encode(memo) : nil }) else { return }
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try? data.write(to: folder.appendingPathComponent("digests.json"), options: .atomic)
+    }
+
+    private func file(for id: String) -> URL {
+        // Step ids are letters, digits, '-', '_' (or '#n' for unnamed steps).
+        folder.appendingPathComponent(id.replacingOccurrences(of: "#", with: "_step") + ".json")
+    }
+
+    /// The step's last entry, whatever its key; nil when there is none or it cannot be read.
+    func entry(_ id: String) -> CachedStep? {
+        guard let data = try? Data(contentsOf: file(for: id)) else { return nil }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return try? decoder.decode(CachedStep.self, from: data)
+    }
+
+    /// Keeps the step's record; a cache that cannot be written costs speed, not the run.
+    func save(_ record: StepRecord, key: String, reads: [URL], writes: [String]) {
+        let entry = CachedStep(
+            key: key, status: record.status, output: record.output?.jsonString, failure: record.failure,
+            handoutFailure: record.handoutFailure, wallSeconds: record.wallSeconds, simulatedSeconds: record.simulatedSeconds,
+            inputs: LabValue.object(record.inputs).jsonString, blocks: record.blocks,
+            reads: reads.compactMap { url in digest(of: url).map { .init(path: url.path, sha256: $0) } },
+            writes: writes.compactMap { name in digest(of: outputDirectory.appendingPathComponent(name)).map { .init(path: name, sha256: $0) } },
+            finished: Date())
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try encoder.encode(entry).write(to: file(for: record.spec.id), options: .atomic)
+        } catch {
+            let first = lock.withLock { defer { warned = true }; return !warned }
+            if first { FileHandle.standardError.write(Data("warning: the result cache in \(folder.path) cannot be written: \(error.localizedDescription)\n".utf8)) }
+        }
+    }
+
+    /// Whether `entry` may stand in for running the step now: it passed, its key is `key`,
+    /// and the files it read and wrote are as they were.
+    func isReusable(_ entry: CachedStep, key: String) -> Bool {
+        guard entry.status == .passed, entry.key == key else { return false }
+        for read in entry.reads where digest(of: URL(fileURLWithPath: read.path)) != read.sha256 { return false }
+        for write in entry.writes where digest(of: outputDirectory.appendingPathComponent(write.path)) != write.sha256 { return false }
+        return true
+    }
+
+    /// SHA-256 of a file, or of a folder's files (names and contents, in name order); nil
+    /// when it is gone.
+    func digest(of url: URL) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { return nil }
+        guard isDirectory.boolValue else { return fileDigest(url) }
+        guard let names = FileManager.default.subpaths(atPath: url.path)?.sorted() else { return nil }
+        var listing = ""
+        for name in names where !name.hasPrefix(Self.folderName) {
+            let child = url.appendingPathComponent(name)
+            var childIsDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: child.path, isDirectory: &childIsDirectory), !childIsDirectory.boolValue else { continue }
+            listing += "\(name)\t\(fileDigest(child) ?? "-")\n"
+        }
+        return Digest.sha256Hex(Data(listing.utf8))
+    }
+
+    private func fileDigest(_ url: URL) -> String? {
+        let path = url.resolvingSymlinksInPath().path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = attributes[.size] as? Int,
+              let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 else { return nil }
+        if let known = lock.withLock({ memo[path] }), known.size == size, known.modified == modified { return known.sha256 }
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { return nil }
+        let sha = Digest.sha256Hex(data)
+        lock.withLock {
+            memo[path] = Memo(size: size, modified: modified, sha256: sha)
+            memoChanged = true
+        }
+        return sha
+    }
+
+    /// The step's key: what it says, what its references resolve to (steps and parameters),
+    /// the language and this labbook build.
+    static func key(for spec: StepSpec, scope: Scope, language: Language) -> String {
+        var text = "labbook \(build)\nlanguage \(language.rawValue)\nstep \(spec.source)\n"
+        for name in spec.parameterReferences.sorted() { text += "param \(name) \(scope.params[name]?.jsonString ?? "-")\n" }
+        for name in scope.lab.keys.sorted() { text += "lab \(name) \(scope.lab[name]!.jsonString)\n" }
+        for id in spec.references.sorted() { text += "uses \(id) \(scope.outputs[id]?.jsonString ?? "-")\n" }
+        return Digest.sha256Hex(Data(text.utf8))
+    }
+
+    /// This program's version, size and modification time: a rebuilt labbook may compute
+    /// differently, so its entries do not carry over.
+    static let build: String = {
+        let path = Bundle.main.executablePath ?? CommandLine.arguments.first ?? ""
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let size = attributes?[.size] as? Int ?? 0
+        let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(labbookVersion) \(size) \(modified)"
+    }()
+}
