@@ -64,6 +64,7 @@ struct BookArguments: ParsableArguments {
     @Option(help: "Handout formats, comma-separated: md, html, pdf (Markdown is always written).") var format: String = "md"
     @Option(help: "Memory budget for a model's inputs and feature maps, e.g. 4G (default 2G).") var maxMemory: String?
     @Option(help: "Where handouts go.") var out: String = "output"
+    @Flag(help: "Print each step's resolved inputs and the CloudWatch Logs lines it caused as it finishes.") var verbose = false
     @Option(help: "Let books read files under this folder too (repeatable); by default only the book's folder, the handout folder and the asset cache.")
     var allowRead: [String] = []
 
@@ -76,6 +77,7 @@ struct BookArguments: ParsableArguments {
         var options = RunOptions(outputRoot: URL(fileURLWithPath: out), language: language,
                                  allowRead: allowRead.map { URL(fileURLWithPath: $0) })
         options.formats = try Run.formats(format)
+        options.verbose = verbose
         try MaxMemory.apply(maxMemory)
         return (loaded, overrides, options)
     }

@@ -126,6 +126,16 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(version.out.hasPrefix("0."), version.out)
     }
 
+    func testVerboseShowsInputsAndLogLines() throws {
+        let out = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("labbook-verbose-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let result = try run(["run", "labs/05-serverless-kornlp.yaml", "--verbose", "--out", out.path])
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertTrue(result.err.contains("│ input FunctionName = \"kornlp-nsmc\""), result.err)
+        XCTAssertTrue(result.err.contains("│ log /aws/lambda/kornlp-nsmc "), result.err)
+        XCTAssertTrue(result.err.contains("REPORT RequestId: "), result.err)
+    }
+
     func testParameterFilesMergeInOrder() throws {
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("labbook-f-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -1,4 +1,5 @@
 import Foundation
+import Media
 import XCTest
 @testable import LabRunner
 
@@ -242,6 +243,10 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(different.exitCode, 1)
         XCTAssertTrue(different.runs[0].records[0].failure?.contains("expected to look like reference.png") ?? false,
                       different.runs[0].records[0].failure ?? "")
+        XCTAssertTrue(different.runs[0].records[0].failure?.contains("see chart-diff.png beside the handout") ?? false)
+        let diff = try Data(contentsOf: dir.appendingPathComponent("out/pictures/chart-diff.png"))
+        let picture = try ImageDecoder.decode(diff)
+        XCTAssertEqual([picture.width, picture.height], [960 * 3, 540], "actual | expected | difference")
         let wrongSize = try await run(try book(chart("[1, 2, 3]", "").replacingOccurrences(of: "[960, 540]", with: "[640, 480]")))
         XCTAssertTrue(wrongSize.runs[0].records[0].failure?.contains("expected an image of 640×480, actual 960×540") ?? false)
     }

@@ -19,8 +19,42 @@ enum ImageExpectation {
         guard let reference else { return nil }
         let expected = try decode(context.bookFile(reference), what: reference)
         let difference = perceptualDifference(image, expected)
-        return difference <= tolerance ? nil
-            : "expected to look like \(reference) (difference ≤ \(tolerance)), actual difference \(String(format: "%.4f", difference))"
+        guard difference > tolerance else { return nil }
+        var message = "expected to look like \(reference) (difference ≤ \(tolerance)), actual difference \(String(format: "%.4f", difference))"
+        let name = "\(context.fileStem)-diff.png"
+        if let png = try? PNGEncoder.encode(try diffPicture(image, expected)), (try? context.session.writeOutput(png, named: name)) != nil {
+            message += "; see \(name) beside the handout (actual | expected | where they differ)"
+        }
+        return message
+    }
+
+    /// The actual picture, the expected one scaled to its size, and their per-pixel
+    /// luminance difference in red over a faded copy of the actual, side by side.
+    static func diffPicture(_ actual: RGBImage, _ expected: RGBImage) throws -> RGBImage {
+        let (w, h) = (actual.width, actual.height)
+        let scaled = try resize(expected, width: w, height: h, interpolation: .area)
+        var pixels = [UInt8](repeating: 255, count: w * 3 * h * 3)
+        for y in 0..<h {
+            for x in 0..<w {
+                let i = (y * w + x) * 3
+                let row = (y * w * 3 + x) * 3
+                for c in 0..<3 {
+                    pixels[row + c] = actual.pixels[i + c]
+                    pixels[row + w * 3 + c] = scaled.pixels[i + c]
+                }
+                let a = luma(actual.pixels, i), b = luma(scaled.pixels, i)
+                let faded = UInt8(180 + a * 75)
+                let red = UInt8(min(255, abs(a - b) * 4 * 255))
+                let d = row + 2 * w * 3
+                (pixels[d], pixels[d + 1], pixels[d + 2]) = (max(faded, red), red > 0 ? faded - min(faded, red) : faded,
+                                                             red > 0 ? faded - min(faded, red) : faded)
+            }
+        }
+        return try RGBImage(width: w * 3, height: h, pixels: pixels)
+    }
+
+    private static func luma(_ pixels: [UInt8], _ i: Int) -> Double {
+        (0.299 * Double(pixels[i]) + 0.587 * Double(pixels[i + 1]) + 0.114 * Double(pixels[i + 2])) / 255
     }
 
     private static func decode(_ url: URL, what: String) throws -> RGBImage {

@@ -21,6 +21,8 @@ public struct RunOptions: Sendable {
     public var reuse = false
     /// `--no-cache` turns the result cache off: nothing is read from or written to it.
     public var useCache = true
+    /// `--verbose`: each step's resolved inputs and the log lines it caused, as it finishes.
+    public var verbose = false
     /// Folders a book may read besides its own, the handout folder and the asset cache.
     public var allowRead: [URL] = []
     /// `--endpoint-url`: AWS calls go over the wire to this caller instead of the embedded account.
@@ -95,6 +97,14 @@ public final class RunSession: @unchecked Sendable {
     /// Whether this run leaves the handout's other steps as they were (and its folder in place).
     var updatesInPlace: Bool { cache != nil && (options.only != nil || options.from != nil || options.failedOnly || options.reuse) }
 
+    /// Log events `--verbose` already printed, by eventId.
+    private var printedLogEvents = Set<String>()
+
+    /// Whether the event is new (and now printed).
+    func markPrinted(logEvent id: String) -> Bool {
+        lock.withLock { printedLogEvents.insert(id).inserted }
+    }
+
     private func startTracking() { lock.withLock { (reads, writes, tracking) = ([], [], true) } }
 
     private func stopTracking() -> (reads: [URL], writes: [String]) {
@@ -137,6 +147,7 @@ public final class RunSession: @unchecked Sendable {
         for (position, spec) in book.steps.enumerated() {
             let key = cache.map { _ in ResultCache.key(for: spec, scope: scope, language: options.language) }
             var record: StepRecord
+            var accountStart: Date?
             switch plan.decide(spec, key: key) {
             case let .reuse(entry):
                 record = entry.record(for: spec, origin: .cached)
@@ -151,6 +162,7 @@ public final class RunSession: @unchecked Sendable {
                 if let key { cache?.save(record, key: key, reads: [], writes: []) }
             case .run:
                 reporter.started(spec, position: position, of: book.steps.count)
+                accountStart = services.simulatedNow()
                 startTracking()
                 record = await execute(spec, scope: scope, nested: false) { [reporter] done, total in
                     reporter.progress(spec, done: done, total: total)
@@ -166,6 +178,9 @@ public final class RunSession: @unchecked Sendable {
             if let output = record.output { scope.outputs[spec.id] = output }
             if record.status == .failed, record.origin == .ran { failed = true }
             reporter.finished(record, position: position, of: book.steps.count)
+            if options.verbose, record.origin == .ran, record.status != .skipped {
+                reporter.details(await verboseDetails(of: record, since: accountStart))
+            }
             records.append(record)
         }
         return records

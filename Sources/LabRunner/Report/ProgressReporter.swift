@@ -7,6 +7,8 @@ protocol ProgressReporter: Sendable {
     func started(_ spec: StepSpec, position: Int, of total: Int)
     func progress(_ spec: StepSpec, done: Int, total: Int)
     func finished(_ record: StepRecord, position: Int, of total: Int)
+    /// `--verbose` lines under the step that just finished.
+    func details(_ lines: [String])
 }
 
 public enum ProgressStyle: Sendable {
@@ -31,7 +33,7 @@ final class StreamReporter: ProgressReporter, @unchecked Sendable {
 
     init(style: ProgressStyle) { self.style = style }
 
-    private func write(_ text: String) {
+    fileprivate func write(_ text: String) {
         guard style != .silent else { return }
         FileHandle.standardError.write(Data(text.utf8))
     }
@@ -85,6 +87,12 @@ final class StreamReporter: ProgressReporter, @unchecked Sendable {
         if record.status == .failed, let failure = record.failure {
             write(failure.split(separator: "\n").map { "      \($0)\n" }.joined())
         }
+    }
+}
+
+extension StreamReporter {
+    func details(_ lines: [String]) {
+        write(lines.map { "      │ \($0)\n" }.joined())
     }
 }
 
