@@ -146,7 +146,9 @@ extension SageMaker {
     enum AsyncOutcome {
         /// The reply, with its digests when they are known (a reused result).
         case success(InvocationResponse, S3.BodyDigests?)
-        case failure(String)
+        /// Why it failed, and the status the model answered with (nil: the request never
+        /// reached the model: it expired in the queue or its input could not be read).
+        case failure(String, status: Int? = nil)
     }
 
     /// Runs the handlers now and reports the result once the model time has passed.
@@ -159,7 +161,8 @@ extension SageMaker {
             ?? measured * SageMakerInstanceTypes.computeScale(variant.variant.instanceType ?? "")
         let overhead = max(0, Date().timeIntervalSince(started) - measured)
         if latency > request.invocationTimeout {
-            outcome = .failure("Inference request timed out after \(Int(request.invocationTimeout)) s (InvocationTimeoutSeconds).")
+            // The container gave no answer in time; SageMaker reports it as a server-side error.
+            outcome = .failure("Inference request timed out after \(Int(request.invocationTimeout)) s (InvocationTimeoutSeconds).", status: 500)
         }
         let duration = min(latency, request.invocationTimeout)
         clock.schedule(after: duration, label: "sagemaker async \(request.inferenceId)") {
@@ -208,13 +211,14 @@ extension SageMaker {
             return (.success(response, digests(of: response, cacheKey: lastKey, endpoint: endpoint)), measured)
         } catch let error as HandlerError {
             let kind = error.statusCode >= 500 ? "server" : "client"
-            return (.failure("ClientError: Received \(kind) error (\(error.statusCode)) from model with message \"\(error.message)\". \(logs)"), measured)
+            return (.failure("ClientError: Received \(kind) error (\(error.statusCode)) from model with message \"\(error.message)\". \(logs)",
+                             status: error.statusCode), measured)
         } catch let error as S3URI.ParseError {
             return (.failure("ClientError: Failed to download input data: \(error)"), measured)
         } catch let error as AWSError where error.service == "s3" {
             return (.failure("ClientError: Failed to download input data from \(request.inputLocation): \(error.message)"), measured)
         } catch {
-            return (.failure("ClientError: Received server error (500) from model with message \"\(error)\". \(logs)"), measured)
+            return (.failure("ClientError: Received server error (500) from model with message \"\(error)\". \(logs)", status: 500), measured)
         }
     }
 
@@ -247,7 +251,11 @@ extension SageMaker {
             if let (latency, overhead) = modelLatency {
                 recordInvocation(endpoint, variant: variant, modelLatency: latency, overhead: overhead, status: 200)
             }
-        case .failure(let reason):
+        case let .failure(reason, status):
+            // A model that answered with an error counts as an invocation, as on AWS.
+            if let status, let (latency, overhead) = modelLatency {
+                recordInvocation(endpoint, variant: variant, modelLatency: latency, overhead: overhead, status: status)
+            }
             if let failure = request.failureLocation {
                 write(Data(reason.utf8), contentType: "text/plain", to: failure, endpoint: endpoint)
             }

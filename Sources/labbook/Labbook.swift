@@ -202,7 +202,8 @@ struct Predict: AsyncParsableCommand {
 
     @Option(help: "The unpacked model folder, or a model as a book names it (fixture:maskrcnn-demo, torchvision://maskrcnn_resnet50_fpn_coco).")
     var modelDir: String
-    @Option(help: "The handler's name.") var handler: String
+    @Option(name: [.customLong("program"), .customLong("handler")],
+            help: "The handler's name, as a book's `program:` names it (--handler is the same).") var handler: String
     @Option(help: "Request content type.") var contentType: String = "application/jsonlines"
     @Option(help: "Response content type.") var accept: String = "application/jsonlines"
     @Option(help: "Input file (default: standard input).") var input: String?

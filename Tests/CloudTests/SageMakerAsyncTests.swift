@@ -128,6 +128,73 @@ final class SageMakerAsyncTests: XCTestCase {
         XCTAssertNotNil(message["failureReason"] as? String)
     }
 
+    /// 10,000 requests, a fifth each failing in the model (400, 500), running out of
+    /// memory, or timing out: every one ends in exactly one result or failure object and
+    /// one notification, and the CloudWatch counters add up to the requests sent.
+    func testTenThousandRequestsWithInjectedFaultsAllEndOnce() throws {
+        let f = try SageMakerFixture()
+        let (successTopic, errorTopic) = try asyncEndpoint(f, handler: "flaky")
+        try f.sagemaker.setSimulatedModelLatency(endpointName: "async", 2)
+        let kinds = ["ok", "client", "server", "oom", "slow"]
+        let inputs = try kinds.map { try upload(f, "in/\($0)", $0 == "slow" ? "ok" : $0) }
+        let start = f.cloud.clock.now
+        var sent: [String: String] = [:]  // inference id -> kind
+        for i in 0..<10_000 {
+            let kind = kinds[i % kinds.count]
+            let output = try f.runtime.invokeEndpointAsync(InvokeEndpointAsyncInput(
+                endpointName: "async", inputLocation: inputs[i % kinds.count],
+                requestTTLSeconds: 21_600, invocationTimeoutSeconds: kind == "slow" ? 1 : nil))
+            XCTAssertNil(sent.updateValue(kind, forKey: output.inferenceId), "inference ids are unique")
+            if i % 500 == 499 { f.cloud.clock.advance(by: 60) }
+        }
+        f.cloud.clock.advance(by: 6 * 3600)
+
+        var keys: [String] = [], token: String?
+        repeat {
+            let page = try f.cloud.s3.listObjectsV2(bucket: SageMakerFixture.bucket, prefix: "async-", continuationToken: token)
+            keys += page.contents.map(\.key)
+            token = page.nextContinuationToken
+        } while token != nil
+        var ended: [String: Int] = [:]
+        for key in keys {
+            let name = key.split(separator: "/").last.map(String.init) ?? key
+            let id = name.replacingOccurrences(of: "-error.out", with: "").replacingOccurrences(of: ".out", with: "")
+            ended[id, default: 0] += 1
+            let failed = key.hasPrefix("async-fail/")
+            XCTAssertEqual(failed, sent[id] != "ok", "\(key) for a request of kind \(sent[id] ?? "?")")
+        }
+        XCTAssertEqual(ended.count, 10_000, "every request ended")
+        XCTAssertEqual(Set(ended.values), [1], "each in exactly one object")
+
+        let notes = f.cloud.sns.deliveries(topicArn: successTopic).filter { $0.kind == .notification }
+            + f.cloud.sns.deliveries(topicArn: errorTopic).filter { $0.kind == .notification }
+        var notified: [String: Int] = [:]
+        for note in notes {
+            let message = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(note.message.utf8)) as? [String: Any])
+            let id = try XCTUnwrap((message["inferenceId"] as? String) ?? (message["requestParameters"] as? [String: Any])?["inferenceId"] as? String)
+            notified[id, default: 0] += 1
+        }
+        XCTAssertEqual(notified.count, 10_000)
+        XCTAssertEqual(Set(notified.values), [1], "one notification each")
+
+        func sum(_ metric: String, variant: Bool) throws -> Double {
+            var dimensions = [MetricDimension(name: "EndpointName", value: "async")]
+            if variant { dimensions.append(MetricDimension(name: "VariantName", value: "AllTraffic")) }
+            return try f.cloud.cloudWatch.getMetricStatistics(
+                namespace: "AWS/SageMaker", metricName: metric, dimensions: dimensions, startTime: start.addingTimeInterval(-60),
+                endTime: f.cloud.clock.now.addingTimeInterval(60), period: 86_400, statistics: [.sum]
+            ).datapoints.reduce(0) { $0 + ($1.sum ?? 0) }
+        }
+        let processed = try sum("InvocationsProcessed", variant: false)
+        let client = try sum("Invocation4XXErrors", variant: true), server = try sum("Invocation5XXErrors", variant: true)
+        XCTAssertEqual(processed, 2_000)
+        XCTAssertEqual(client, 2_000)
+        XCTAssertEqual(server, 6_000, "500s, out-of-memory errors and timeouts")
+        XCTAssertEqual(processed + client + server, 10_000)
+        XCTAssertEqual(try sum("Invocations", variant: true), 10_000)
+        XCTAssertEqual(try sum("InvocationFailures", variant: false), 8_000)
+    }
+
     func testRequestExpiresAfterTTL() throws {
         let f = try SageMakerFixture()
         let (_, errorTopic) = try asyncEndpoint(f)

@@ -44,6 +44,23 @@ final class SageMakerFixture {
         }
     }
 
+    /// Fails as its input says: `client` (400), `server` (500), `oom` (an error that is not
+    /// a HandlerError, as the inference budget throws); anything else echoes.
+    struct FlakyHandler: InferenceHandler {
+        struct OutOfMemory: Error, CustomStringConvertible {
+            var description: String { "the input needs 9.1 GB of feature maps; the budget is 2 GB" }
+        }
+
+        func invoke(body: Data, contentType: String, accept: String) throws -> InvocationResponse {
+            switch String(decoding: body, as: UTF8.self) {
+            case "client": throw HandlerError.badInput("cannot parse the request")
+            case "server": throw HandlerError.internalError("the model crashed")
+            case "oom": throw OutOfMemory()
+            default: return InvocationResponse(body: body, contentType: "application/json")
+            }
+        }
+    }
+
     /// Blocks every call until the test opens the gate: lets a test hold requests in flight.
     final class Gate: @unchecked Sendable {
         let entered = DispatchSemaphore(value: 0)
@@ -75,6 +92,7 @@ final class SageMakerFixture {
         registry.register(model: "echo", summary: "echo") { _ in counter.bump("load:echo"); return EchoHandler(tag: "echo", counter: counter) }
         registry.register(model: "upper", summary: "uppercase") { _ in UppercaseHandler() }
         registry.register(model: "fail", summary: "always fails") { _ in FailingHandler() }
+        registry.register(model: "flaky", summary: "fails as its input says") { _ in FlakyHandler() }
         registry.register(model: "gated", summary: "blocks") { _ in GatedHandler(gate: gate) }
         registry.register(model: "broken", summary: "cannot load") { _ in throw HandlerError.internalError("weights missing") }
         registry.register(model: "once", summary: "loads on the first instance only") { _ in
