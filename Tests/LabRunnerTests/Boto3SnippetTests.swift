@@ -59,5 +59,7 @@ final class Boto3SnippetTests: XCTestCase {
         XCTAssertEqual(literal.render(["b": true, "a": .null, "n": .double(0.5), "s": "다\"x"], shape: nil, indent: 0).text,
                        #"{"a": None, "b": True, "n": 0.5, "s": "다\"x"}"#)
         XCTAssertEqual(PythonLiteral.bytes(Data([0x61, 0x00, 0x22, 0xff])), #"b"a\x00\"\xff""#)
+        let korean = PythonLiteral(model: nil).render(.blob(Data(#"{"text": ["정말 재밌어요"]}"#.utf8)), shape: nil, indent: 0).text
+        XCTAssertEqual(korean, #""{\"text\": [\"정말 재밌어요\"]}".encode()"#, "Korean text stays readable")
     }
 }

@@ -16,7 +16,7 @@ public struct BookSchema {
     public mutating func document() -> LabValue {
         definitions = LabObject()
         definitions["reference"] = object(("type", "string"), ("pattern", "\\$\\{"),
-                                          ("description", "A ${...} reference to a parameter, an earlier step's output, ${item} or ${index}."))
+                                          ("description", .string(StepReference.referenceGrammar)))
         definitions["localized"] = .object(Self.localized)
         definitions["expectation"] = .object(Self.expectation)
         var dispatch: [LabValue] = []
@@ -38,7 +38,7 @@ public struct BookSchema {
             ("description", "A declarative hands-on lab: typed steps, expectations and a handout."),
             ("type", "object"), ("required", ["id", "title", "steps"]), ("additionalProperties", false),
             ("properties", object(
-                ("id", object(("type", "string"), ("pattern", "^[a-z][a-z0-9_-]*$"), ("description", "The book's id: lower-case letters, digits and '-'."))),
+                ("id", object(("type", "string"), ("pattern", "^[a-z][a-z0-9_-]*$"), ("description", "The book's id: lower-case letters, digits, '-' and '_', starting with a letter."))),
                 ("title", ref("localized")), ("intro", ref("localized")),
                 ("params", object(("type", "object"), ("additionalProperties", .object(Self.parameter)))),
                 ("steps", object(("type", "array"), ("minItems", 1), ("items", ref("step"))))
@@ -80,6 +80,18 @@ public struct BookSchema {
         case let .choice(words): return referable(object(("enum", .list(words.map(LabValue.string)))))
         case let .list(element): return referable(object(("type", "array"), ("items", schema(element))))
         case .mapping: return referable(object(("type", "object")))
+        case let .fields(keys):
+            var properties = LabObject()
+            for key in keys {
+                var schema = self.schema(key.type)
+                if case var .object(described) = schema {
+                    described["description"] = .string(key.summary)
+                    schema = .object(described)
+                }
+                properties[key.name] = schema
+            }
+            return referable(object(("type", "object"), ("properties", .object(properties)),
+                                    ("required", .list(keys.filter(\.isRequired).map { .string($0.name) })), ("additionalProperties", false)))
         case .localized: return ref("localized")
         case .steps: return object(("type", "array"), ("minItems", 1), ("items", ref("step")))
         case let .botocore(service, shape): return botocore(service, shape)

@@ -6,6 +6,8 @@ import AWSShapes
 
 /// What a key holds. Any value may also be a `${...}` reference, checked when it resolves.
 public indirect enum KeyType: Sendable, Equatable {
+    public static func == (a: KeyType, b: KeyType) -> Bool { a.displayName == b.displayName }
+
     case string, integer, number, bool
     /// Any value: text, a number, a list or a mapping.
     case any
@@ -14,6 +16,8 @@ public indirect enum KeyType: Sendable, Equatable {
     case list(KeyType)
     /// A mapping with any keys.
     case mapping
+    /// A mapping with these keys.
+    case fields([StepKey])
     /// Text, or a mapping with `ko` and `en` text.
     case localized
     /// Nested steps (`repeat`).
@@ -32,6 +36,7 @@ public indirect enum KeyType: Sendable, Equatable {
         case let .choice(words): words.joined(separator: " | ")
         case let .list(element): "list of \(element.displayName)"
         case .mapping: "mapping"
+        case let .fields(keys): "{" + keys.map { $0.name + ($0.isRequired ? "" : "?") }.joined(separator: ", ") + "}"
         case .localized: "text or {ko, en}"
         case .steps: "list of steps"
         case let .botocore(service, shape): Self.botocoreName(service, shape)

@@ -196,6 +196,7 @@ public struct LabEngine: Sendable {
             }
             reporter.bookStarted(book, language: options.language)
             let records = await session.run()
+            reporter.flushReused()
             session.cache?.flush()
             try HandoutWriter(session: session, records: records).write()
             if progress != .silent {

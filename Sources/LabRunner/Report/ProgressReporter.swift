@@ -21,17 +21,28 @@ public enum ProgressStyle: Sendable {
 }
 
 final class StreamReporter: ProgressReporter, @unchecked Sendable {
-    private static let time: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return formatter
-    }()
+
     private let style: ProgressStyle
     private let lock = NSLock()
     private var stepStart = Date()
     private var lastDraw = Date.distantPast
 
+    private var reused = (count: 0, kept: 0, first: 0, last: 0, total: 0)
+
     init(style: ProgressStyle) { self.style = style }
+
+    /// Says how many steps in a row came from the result cache or kept their last result.
+    func flushReused() {
+        let run = lock.withLock { () -> (count: Int, kept: Int, first: Int, last: Int, total: Int) in
+            defer { reused = (0, 0, 0, 0, 0) }
+            return reused
+        }
+        guard run.count > 0 else { return }
+        let span = run.first == run.last ? "[\(run.first)/\(run.total)]" : "[\(run.first)–\(run.last)/\(run.total)]"
+        var what = "\(run.count - run.kept) from the result cache"
+        if run.kept > 0 { what = run.kept == run.count ? "\(run.kept) kept from the last run, not run" : what + ", \(run.kept) kept from the last run" }
+        write("  ↺ \(span) \(what)\n")
+    }
 
     fileprivate func write(_ text: String) {
         guard style != .silent else { return }
@@ -43,6 +54,7 @@ final class StreamReporter: ProgressReporter, @unchecked Sendable {
     }
 
     func started(_ spec: StepSpec, position: Int, of total: Int) {
+        flushReused()
         lock.withLock { stepStart = Date() }
         if style == .live { write("\r\u{1B}[2K  [\(position + 1)/\(total)] \(spec.id) (\(spec.kind)) …") }
     }
@@ -68,12 +80,17 @@ final class StreamReporter: ProgressReporter, @unchecked Sendable {
 
     func finished(_ record: StepRecord, position: Int, of total: Int) {
         if record.origin != .ran {
-            let when = record.cachedAt.map { " of \(Self.time.string(from: $0))" } ?? ""
-            let how = record.origin == .cached ? "from the result cache\(when) (it took \(Terminal.seconds(record.wallSeconds)))"
-                : "kept from the last run\(when), not run"
-            write("  ↺ [\(position + 1)/\(total)] \(record.spec.id) (\(record.spec.kind)) \(how)\n")
+            // One line per run of reused steps, not one per step.
+            lock.withLock {
+                if reused.count == 0 { reused.first = position + 1 }
+                reused.count += 1
+                reused.last = position + 1
+                if record.origin == .kept { reused.kept += 1 }
+                reused.total = total
+            }
             return
         }
+        flushReused()
         let mark = switch record.status {
         case .passed: Terminal.green("✓", style)
         case .failed: Terminal.red("✗", style)

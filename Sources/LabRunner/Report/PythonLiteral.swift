@@ -31,6 +31,10 @@ struct PythonLiteral {
             return Rendered(text: Self.string(s))
         case .blob(let data):
             if data.count > Boto3Snippet.longestLiteral { return Rendered(text: "...", note: "\(data.count.formatted()) bytes") }
+            // Text outside ASCII (Korean reviews) reads as itself, not as \x escapes.
+            if let text = String(data: data, encoding: .utf8), !data.allSatisfy({ $0 < 0x80 }) {
+                return Rendered(text: Self.string(text) + ".encode()")
+            }
             return Rendered(text: Self.bytes(data))
         case .timestamp(let date): return Rendered(text: Self.datetime(date))
         case .list(let items):

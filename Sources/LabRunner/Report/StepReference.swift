@@ -6,6 +6,12 @@ import AWSShapes
 public struct StepReference {
     let catalog: StepCatalog
 
+    /// How a value names another, for `describe`, the reference page and the schema.
+    public static let referenceGrammar = "Any value may be a reference: ${params.<name>}; ${steps.<id>.<path>} for an earlier "
+        + "step's output, where a path is keys and indexes (Lines[0].score) and [*] takes every element (Lines[*].score); "
+        + "${item} and ${index} inside repeat; ${lab.dir}, ${lab.out}, ${lab.id}. A value that is exactly one reference keeps "
+        + "its type; inside longer text it is spliced in. `labbook describe <kind>` lists what each output holds."
+
     public init(catalog: StepCatalog) { self.catalog = catalog }
 
     /// `labbook kinds`: one line per kind.
@@ -28,10 +34,14 @@ public struct StepReference {
             lines.append("  " + key.name.padding(toLength: width, withPad: " ", startingAt: 0) + Self.describeType(key))
             if !key.summary.isEmpty { lines.append(String(repeating: " ", count: width + 4) + key.summary) }
             if let members = Self.members(of: key.type) { lines.append(String(repeating: " ", count: width + 4) + members) }
+            for field in Self.fields(of: key.type) {
+                lines.append(String(repeating: " ", count: width + 4) + "- \(field.name): \(Self.describeType(field)). \(field.summary)")
+            }
         }
         if declaration.keys.isEmpty { lines.append("  (none besides the common ones)") }
         for group in declaration.exactlyOne { lines.append("  exactly one of: \(group.joined(separator: ", "))") }
         lines.append("  common to every step: \(StepParser.commonKeys.filter { $0 != "kind" }.joined(separator: ", "))")
+        lines += ["", "references:", "  " + Self.referenceGrammar]
         lines += ["", "example:", "  - kind: \(kind.kind)"] + Self.exampleLines(declaration).map { "    " + $0 }
         lines += ["", "output:"] + outputLines(declaration).map { "  " + $0 }
         return lines.joined(separator: "\n")
@@ -45,6 +55,7 @@ public struct StepReference {
             "AWS parameters keep boto3's names, and their types and one-line docs come from botocore \(ServiceModel.botocoreVersion).",
             "Every step also takes \(StepParser.commonKeys.filter { $0 != "kind" }.map { "`\($0)`" }.joined(separator: ", ")).",
             "`labbook schema` prints the JSON Schema that checks all of this in an editor.", "",
+            Self.referenceGrammar, "",
         ]
         page += catalog.names.map { "- [`\($0)`](#\(Self.anchor($0)))" } + [""]
         for kind in catalog.all { page += markdownSection(kind) }
@@ -62,7 +73,8 @@ public struct StepReference {
             for key in declaration.keys {
                 let text = (key.summary + (key.defaultValue.map { " Default: \($0)." } ?? "")).replacingOccurrences(of: "|", with: "\\|")
                 let type = Self.describeType(key).replacingOccurrences(of: "|", with: "\\|")
-                let members = Self.members(of: key.type).map { " " + $0 } ?? ""
+                let members = (Self.members(of: key.type).map { " " + $0 } ?? "")
+                    + Self.fields(of: key.type).map { " `\($0.name)`: \($0.summary)" }.joined(separator: ";")
                 lines.append("| `\(key.name)` | \(type) | \(text)\(members) |")
             }
             lines.append("")
@@ -96,6 +108,14 @@ public struct StepReference {
         guard shape.kind == .structure, !shape.members.isEmpty else { return nil }
         let names = shape.members.map { shape.required.contains($0.name) ? "\($0.name) (required)" : $0.name }
         return "members: " + names.joined(separator: ", ")
+    }
+
+    /// The keys of a `{...}` mapping (or of each element of a list of them).
+    static func fields(of type: KeyType) -> [StepKey] {
+        switch type {
+        case let .fields(keys), let .list(.fields(keys)): keys
+        default: []
+        }
     }
 
     static func exampleLines(_ declaration: StepDeclaration) -> [String] {

@@ -17,7 +17,7 @@ struct LocalInvokeStep: LabStep {
         touchesState: true,
         example: """
             EndpointName: local-nsmc
-            Body: '{"text": "정말 재밌어요"}'
+            Body: '{"text": ["정말 재밌어요"]}'
             """)
     let name: Arg<String>, body: Arg<LabValue>?, bodyFile: Arg<String>?, contentType: Arg<String>?, accept: Arg<String>?
 

@@ -17,7 +17,7 @@ struct PredictStep: LabStep {
         example: """
             model: fixture:nsmc-demo
             program: nsmc
-            Body: '{"text": "정말 재밌어요"}'
+            Body: '{"text": ["정말 재밌어요"]}'
             """)
     let model: Arg<String>, program: Arg<String>, body: Arg<LabValue>?, bodyFile: Arg<String>?
     let contentType: Arg<String>?, accept: Arg<String>?

@@ -7,7 +7,10 @@ struct CreateModelStep: LabStep {
     static let summary = "CreateModel: one PrimaryContainer or up to 15 Containers, Direct or Serial."
     static let declaration = StepDeclaration(
         boto3: "sagemaker", "CreateModel",
-        parameters: ["ModelName", "ExecutionRoleArn", "PrimaryContainer", "Containers", "InferenceExecutionConfig"],
+        parameters: ["ModelName",
+                     StepDeclaration.Parameter("ExecutionRoleArn", nil, required: nil,
+                                               "The role SageMaker assumes: create it first with iam.create_role (trusting sagemaker.amazonaws.com) and write ${steps.<role-step>.Role.Arn}."),
+                     "PrimaryContainer", "Containers", "InferenceExecutionConfig"],
         example: """
             ModelName: nsmc
             ExecutionRoleArn: arn:aws:iam::123456789012:role/sagemaker-execution

@@ -8,15 +8,19 @@ struct InvokeEndpointStep: LabStep {
     static let declaration = StepDeclaration(
         boto3: "sagemaker-runtime", "InvokeEndpoint",
         parameters: ["EndpointName", StepDeclaration.Parameter("Body", .any, required: false, StepKey.body.summary),
-                     "ContentType", "Accept", "TargetContainerHostname", "TargetVariant"],
+                     "ContentType",
+                     StepDeclaration.Parameter("Accept", nil, required: nil,
+                                               "The reply's content type; without it the handler answers in its own (JSON Lines for the Korean NLP handlers)."),
+                     "TargetContainerHostname", "TargetVariant"],
         keys: [StepKey.bodyFile],
         exactlyOne: [["Body", "BodyFile"]],
         output: OutputField.reply + [OutputField("InvokedProductionVariant", "The variant that answered.")],
         includesAnswer: false,
         example: """
             EndpointName: nsmc
-            Body: '{"text": "정말 재밌어요"}'
-            ContentType: application/json
+            Body: '{"text": ["정말 재밌어요"]}'
+            ContentType: application/jsonlines
+            Accept: application/jsonlines
             """)
     let name: Arg<String>, body: Arg<LabValue>?, bodyFile: Arg<String>?
     let contentType: Arg<String>?, accept: Arg<String>?, target: Arg<String>?, variant: Arg<String>?
