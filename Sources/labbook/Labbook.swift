@@ -108,6 +108,7 @@ struct Run: AsyncParsableCommand {
             (options.only, options.from, options.failedOnly, options.useCache) = (only, from, failed, !noCache)
             options.remote = try remoteCaller()
             if options.remote != nil, failed { throw ValidationError("--failed reads the result cache, which --endpoint-url does not use") }
+            if noCache, failed { throw ValidationError("--failed reads the result cache, which --no-cache turns off") }
             let outcome = try await engine.run(loaded, overrides: overrides, options: options,
                                                junit: junit.map(URL.init(fileURLWithPath:)))
             if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }

@@ -16,17 +16,25 @@ struct Watch: AsyncParsableCommand {
         guard interval > 0, interval <= 60 else { throw Exit.invalid(ValidationError("--interval is between 0 and 60 seconds")) }
         let engine = LabEngine()
         InterruptCleanup.install()
-        var watched = arguments.books.flatMap { (try? LabEngine.expand([$0])) ?? [] } + arguments.f.map(URL.init(fileURLWithPath:))
         var runs = 0
         while true {
-            let stamps = Self.stamps(watched)
             runs += 1
             await runOnce(engine)
+            let watched = watchedFiles(engine)
+            let stamps = Self.stamps(watched)
             if let maxRuns, runs >= maxRuns { return }
-            FileHandle.standardError.write(Data("watching \(watched.map { LabEngine.displayPath($0) }.joined(separator: ", ")) for changes (Ctrl-C stops)\n".utf8))
+            let named = watched.prefix(3).map { LabEngine.displayPath($0) }.joined(separator: ", ")
+            FileHandle.standardError.write(Data("watching \(named)\(watched.count > 3 ? " and \(watched.count - 3) more files" : "") for changes (Ctrl-C stops)\n".utf8))
             while Self.stamps(watched) == stamps { try await Task.sleep(nanoseconds: UInt64(interval * 1e9)) }
-            watched = arguments.books.flatMap { (try? LabEngine.expand([$0])) ?? [] } + arguments.f.map(URL.init(fileURLWithPath:))
         }
+    }
+
+    /// The books, the parameter files, and every file the books' steps read last time.
+    private func watchedFiles(_ engine: LabEngine) -> [URL] {
+        let books = arguments.books.flatMap { (try? LabEngine.expand([$0])) ?? [] }
+        let read = books.compactMap { try? engine.load($0) }
+            .flatMap { engine.filesRead(by: $0, outputRoot: URL(fileURLWithPath: arguments.out)) }
+        return books + arguments.f.map(URL.init(fileURLWithPath:)) + read
     }
 
     /// One run with the cache; a broken book is reported and watched until it is fixed.

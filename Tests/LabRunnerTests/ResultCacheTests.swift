@@ -39,6 +39,7 @@ final class ResultCacheTests: XCTestCase {
         Key: k.json
         expect: [{path: $.Json.n, at-least: "${params.floor}"}]
       - {kind: read-file, id: again, path: "${steps.sample.path}"}
+      - {kind: figure, id: got, chart: bar, caption: Got, categories: [n], values: ["${steps.get.Json.n}"]}
     """
 
     private func load(_ yaml: String? = nil) throws -> LabBook {
@@ -132,11 +133,34 @@ final class ResultCacheTests: XCTestCase {
         book = try load(text.replacingOccurrences(of: "values: [1, 2]", with: "values: [1, 3]"))
         outcome = try await run(book) { $0.reuse = true }
         XCTAssertEqual(origins(outcome).filter { $0.value == .ran }.map(\.key), ["chart"])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/cached/.labbook-cache/digests.json").path))
         book = try load(text.replacingOccurrences(of: "values: [1, 2]", with: "values: [1, 3]")
             .replacingOccurrences(of: "Body: {n: 1}", with: "Body: {n: 2}"))
         outcome = try await run(book) { $0.reuse = true }
         let ran = Set(origins(outcome).filter { $0.value == .ran }.map(\.key))
-        XCTAssertEqual(ran, ["bucket", "put", "get"], "a changed account step runs every account step")
+        XCTAssertEqual(ran, ["bucket", "put", "get", "got"], "a changed account step runs every account step, and what uses them")
+    }
+
+    /// The account is an input of every step that uses it: after a change to one, a later
+    /// one's cached output does not stand in, even when nothing refers to the changed step.
+    func testAChangedAccountStepInvalidatesLaterAccountSteps() async throws {
+        _ = try await run(try load())
+        let changed = try load(text.replacingOccurrences(of: "Body: {n: 1}", with: "Body: {n: 7}"))
+        let outcome = try await run(changed) { $0.only = "got" }
+        XCTAssertEqual(outcome.exitCode, 0, outcome.runs[0].records.compactMap(\.failure).joined())
+        let get = try XCTUnwrap(outcome.runs[0].records.first { $0.spec.id == "get" })
+        XCTAssertEqual(get.origin, .ran)
+        XCTAssertEqual(get.output?["Json"]?["n"], .int(7))
+    }
+
+    /// A record kept for the handout is this step's, in this handout's language.
+    func testKeptRecordsMatchTheLanguage() async throws {
+        let book = try load()
+        _ = try await run(book)
+        let english = try await run(book) { $0.only = "again"; $0.language = .en }
+        let ids = english.runs[0].records.map(\.spec.id)
+        XCTAssertFalse(ids.contains("chart"), "the Korean chart is not kept in an English handout: \(ids)")
+        XCTAssertEqual(english.runs[0].records.first { $0.spec.id == "sample" }?.origin, .ran)
     }
 
     func testNoCacheReadsAndWritesNothing() async throws {
@@ -144,6 +168,7 @@ final class ResultCacheTests: XCTestCase {
         _ = try await run(book) { $0.useCache = false }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/cached/.labbook-cache").path))
         let outcome = try await run(book) { $0.useCache = false; $0.only = "again" }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/cached/.labbook-cache").path))
         XCTAssertEqual(outcome.runs[0].records.map(\.spec.id), ["sample", "again"], "without a cache the selection runs with what it refers to")
     }
 }

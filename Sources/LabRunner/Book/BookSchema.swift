@@ -73,9 +73,10 @@ public struct BookSchema {
     private mutating func schema(_ type: KeyType) -> LabValue {
         switch type {
         case .string: return object(("type", ["string", "number", "boolean"]))
-        case .integer: return referable(object(("type", "integer")))
-        case .number: return referable(object(("type", "number")))
-        case .bool: return referable(object(("type", "boolean")))
+        // The parser also takes these as text ("3", "0.5", "true"), as YAML files often quote them.
+        case .integer: return referable(object(("type", "integer")), text: "^-?[0-9]+$")
+        case .number: return referable(object(("type", "number")), text: "^-?[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?$")
+        case .bool: return referable(object(("type", "boolean")), text: "^(true|false)$")
         case .any: return object()
         case let .choice(words): return referable(object(("enum", .list(words.map(LabValue.string)))))
         case let .list(element): return referable(object(("type", "array"), ("items", schema(element))))
@@ -141,7 +142,10 @@ public struct BookSchema {
     }
 
     /// A value that may also be written as a `${...}` reference.
-    private func referable(_ schema: LabValue) -> LabValue { object(("anyOf", [schema, ref("reference")])) }
+    private func referable(_ schema: LabValue, text pattern: String? = nil) -> LabValue {
+        let written: [LabValue] = pattern.map { [object(("type", "string"), ("pattern", .string($0)))] } ?? []
+        return object(("anyOf", .list([schema] + written + [ref("reference")])))
+    }
 
     private func ref(_ name: String) -> LabValue { object(("$ref", .string("#/definitions/\(name)"))) }
 

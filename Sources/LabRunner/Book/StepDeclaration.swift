@@ -172,13 +172,17 @@ public struct StepDeclaration: Sendable {
         let type: KeyType?
         let isRequired: Bool?
         let summary: String?
+        /// labbook's default when the book leaves it out, where that is not AWS's own.
+        let defaultValue: String?
 
         public init(stringLiteral name: String) { self.init(name) }
 
-        public init(_ name: String, _ type: KeyType? = nil, required: Bool? = nil, _ summary: String? = nil) {
+        public init(_ name: String, _ type: KeyType? = nil, required: Bool? = nil, default defaultValue: String? = nil,
+                    _ summary: String? = nil) {
             self.name = name
             self.type = type
             self.isRequired = required
+            self.defaultValue = defaultValue
             self.summary = summary
         }
 
@@ -188,7 +192,7 @@ public struct StepDeclaration: Sendable {
             let documented = input.flatMap { call.model?.documentation(ofMember: name, in: $0.name) }
             let type = type ?? member.map { KeyType.botocore(service: call.service, shape: $0.shape) } ?? .any
             return StepKey(name, type, required: isRequired ?? input?.required.contains(name) ?? false,
-                           summary ?? documented ?? "")
+                           default: defaultValue, summary ?? documented ?? "")
         }
     }
 }

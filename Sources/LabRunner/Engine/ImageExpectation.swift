@@ -17,12 +17,14 @@ enum ImageExpectation {
             return "expected an image of \(size[0])×\(size[1]), actual \(image.width)×\(image.height)"
         }
         guard let reference else { return nil }
-        let expected = try decode(context.bookFile(reference), what: reference)
+        let referenceFile = context.bookFile(reference)
+        context.session.noteRead(referenceFile)
+        let expected = try decode(referenceFile, what: reference)
         let difference = perceptualDifference(image, expected)
         guard difference > tolerance else { return nil }
         var message = "expected to look like \(reference) (difference ≤ \(tolerance)), actual difference \(String(format: "%.4f", difference))"
         let name = "\(context.fileStem)-diff.png"
-        if let png = try? PNGEncoder.encode(try diffPicture(image, expected)), (try? context.session.writeOutput(png, named: name)) != nil {
+        if let png = try? PNGEncoder.encode(try diffPicture(image, expected)), (try? context.writeOutput(png, named: name)) != nil {
             message += "; see \(name) beside the handout (actual | expected | where they differ)"
         }
         return message

@@ -233,6 +233,14 @@ public struct LabEngine: Sendable {
         }
     }
 
+    /// The files and model folders the book's steps read in their last run (from the result
+    /// cache), for `labbook watch` to notice when a data file is saved.
+    public func filesRead(by book: LabBook, outputRoot: URL) -> [URL] {
+        let cache = ResultCache(outputDirectory: outputRoot.appendingPathComponent(book.id))
+        let paths = book.steps.flatMap { cache.entry($0.id)?.reads.map(\.path) ?? [] }
+        return Set(paths).sorted().map { URL(fileURLWithPath: $0) }
+    }
+
     /// A partial run updates a handout labbook wrote; `--failed` needs one to read failures from.
     static func checkUpdatable(_ session: RunSession) throws {
         let directory = session.outputDirectory
@@ -259,7 +267,11 @@ public struct LabEngine: Sendable {
             guard files.fileExists(atPath: directory.appendingPathComponent(outputMarker).path) else {
                 throw LabError(.synthetic(displayPath(directory)), "this folder exists and was not written by labbook; choose another --out")
             }
-            try files.removeItem(at: directory)
+            // The result cache stays: a run with --no-cache leaves it alone, and a full run
+            // rewrites the entries of the steps it runs.
+            for name in try files.contentsOfDirectory(atPath: directory.path) where name != ResultCache.folderName {
+                try files.removeItem(at: directory.appendingPathComponent(name))
+            }
         }
         try files.createDirectory(at: directory, withIntermediateDirectories: true)
         try Data().write(to: directory.appendingPathComponent(outputMarker))

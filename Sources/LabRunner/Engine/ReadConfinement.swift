@@ -28,7 +28,7 @@ extension StepContext {
             let folder = URL(fileURLWithPath: resolved).deletingLastPathComponent().path
             throw LabError(location, "'\(path)' is \(resolved), outside the folders a book may read (the book's folder, the handout folder, this run's state, the asset cache); run with --allow-read \(folder) to allow it")
         }
-        session.noteRead(url)
+        if !isAbandoned { session.noteRead(url) }
         return url
     }
 }

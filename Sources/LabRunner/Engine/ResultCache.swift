@@ -10,6 +10,10 @@ import Serving
 /// One step's record as the cache keeps it (a StepRecord without its spec).
 struct CachedStep: Codable {
     var key: String
+    /// The step's kind and the handout's language, so that a kept record is this step's
+    /// (unnamed steps are named by position) and in this handout's language.
+    var kind: String
+    var language: String
     var status: StepStatus
     /// The output as JSON text (LabValue's own, which keeps 2.0 apart from 2).
     var output: String?
@@ -28,6 +32,8 @@ struct CachedStep: Codable {
         var path: String
         var sha256: String
     }
+
+    func matches(_ spec: StepSpec, language: Language) -> Bool { kind == spec.kind && self.language == language.rawValue }
 
     func record(for spec: StepSpec, origin: StepRecord.Origin) -> StepRecord {
         var record = StepRecord(spec: spec, status: status, output: output.flatMap { try? LabValue(json: Data($0.utf8)) },
@@ -48,7 +54,6 @@ final class ResultCache: @unchecked Sendable {
     /// Digests by path, size and modification time, kept across runs in digests.json, so
     /// an unchanged file (a model's weights, a video) is hashed once.
     private var memo: [String: Memo] = [:]
-    private var memoChanged = false
     private var warned = false
 
     private struct Memo: Codable {
@@ -66,9 +71,14 @@ final class ResultCache: @unchecked Sendable {
         }
     }
 
-    /// Writes the digests learned during the run.
+    /// Writes the digests learned during the run, without the files that are gone (this
+    /// run's state folder).
     func flush() {
-        guard let data = lock.withLock({ memoChanged ? try? JSONEncoder().encode(memo) : nil }) else { return }
+        let data = lock.withLock { () -> Data? in
+            memo = memo.filter { FileManager.default.fileExists(atPath: $0.key) }
+            return try? JSONEncoder().encode(memo)
+        }
+        guard let data else { return }
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try? data.write(to: folder.appendingPathComponent("digests.json"), options: .atomic)
     }
@@ -87,9 +97,9 @@ final class ResultCache: @unchecked Sendable {
     }
 
     /// Keeps the step's record; a cache that cannot be written costs speed, not the run.
-    func save(_ record: StepRecord, key: String, reads: [URL], writes: [String]) {
+    func save(_ record: StepRecord, key: String, language: Language, reads: [URL], writes: [String]) {
         let entry = CachedStep(
-            key: key, status: record.status, output: record.output?.jsonString, failure: record.failure,
+            key: key, kind: record.spec.kind, language: language.rawValue, status: record.status, output: record.output?.jsonString, failure: record.failure,
             handoutFailure: record.handoutFailure, wallSeconds: record.wallSeconds, simulatedSeconds: record.simulatedSeconds,
             inputs: LabValue.object(record.inputs).jsonString, blocks: record.blocks,
             reads: reads.compactMap { url in digest(of: url).map { .init(path: url.path, sha256: $0) } },
@@ -108,8 +118,8 @@ final class ResultCache: @unchecked Sendable {
 
     /// Whether `entry` may stand in for running the step now: it passed, its key is `key`,
     /// and the files it read and wrote are as they were.
-    func isReusable(_ entry: CachedStep, key: String) -> Bool {
-        guard entry.status == .passed, entry.key == key else { return false }
+    func isReusable(_ entry: CachedStep, key: String, for spec: StepSpec, language: Language) -> Bool {
+        guard entry.status == .passed, entry.key == key, entry.matches(spec, language: language) else { return false }
         for read in entry.reads where digest(of: URL(fileURLWithPath: read.path)) != read.sha256 { return false }
         for write in entry.writes where digest(of: outputDirectory.appendingPathComponent(write.path)) != write.sha256 { return false }
         return true
@@ -142,7 +152,6 @@ final class ResultCache: @unchecked Sendable {
         let sha = Digest.sha256Hex(data)
         lock.withLock {
             memo[path] = Memo(size: size, modified: modified, sha256: sha)
-            memoChanged = true
         }
         return sha
     }

@@ -30,10 +30,12 @@ struct RunPlan {
     /// Whether steps neither run nor needed keep their last record (partial runs) or run
     /// when their entry is not good (watch).
     let keepsOthers: Bool
+    let language: Language
 
     /// The plan for `options` (`cache` nil: no cache, as with --no-cache or --endpoint-url).
     init(book: LabBook, options: RunOptions, cache: ResultCache?, parameters: [String: LabValue], lab: [String: LabValue]) {
         self.cache = cache
+        language = options.language
         let ids = book.steps.map(\.id)
         let selected: Set<String>?
         if let only = options.only { selected = [only] }
@@ -72,8 +74,9 @@ struct RunPlan {
         if mustRun.contains(spec.id) { return .run }
         guard let cache else { return .keep(nil) }
         let entry = cache.entry(spec.id)
-        if let entry, let key, cache.isReusable(entry, key: key) { return .reuse(entry) }
-        if keepsOthers && !needed.contains(spec.id) { return .keep(entry) }
+        if let entry, let key, cache.isReusable(entry, key: key, for: spec, language: language) { return .reuse(entry) }
+        // A record kept for the handout must be this step's, in this language.
+        if keepsOthers && !needed.contains(spec.id) { return .keep(entry.flatMap { $0.matches(spec, language: language) ? $0 : nil }) }
         return .run
     }
 
@@ -87,6 +90,11 @@ struct RunPlan {
             if let last = book.steps.lastIndex(where: { grown.contains($0.id) && $0.touchesState }) {
                 grown.formUnion(book.steps[..<last].filter(\.touchesState).map(\.id))
             }
+            // Once a step that uses state runs, a later one's cached result may no longer match
+            // (a rebuilt step's output can differ): the needed ones after it run too.
+            if let first = book.steps.firstIndex(where: { grown.contains($0.id) && $0.touchesState }) {
+                grown.formUnion(book.steps[first...].filter { $0.touchesState && needed.contains($0.id) }.map(\.id))
+            }
             if grown == run { return (run, needed) }
             run = grown
         }
@@ -98,11 +106,15 @@ struct RunPlan {
                                  parameters: [String: LabValue], lab: [String: LabValue]) -> Set<String> {
         var scope = Scope(params: parameters, lab: lab)
         var changing = Set<String>()
+        var accountChanged = false
         for spec in book.steps {
             let entry = cache.entry(spec.id)
             let key = ResultCache.key(for: spec, scope: scope, language: options.language)
-            if entry.map({ !cache.isReusable($0, key: key) }) ?? true || !spec.references.isDisjoint(with: changing) {
+            // The account is an input of every step that uses it: after one changes, so do they all.
+            if entry.map({ !cache.isReusable($0, key: key, for: spec, language: options.language) }) ?? true
+                || !spec.references.isDisjoint(with: changing) || (accountChanged && spec.touchesState) {
                 changing.insert(spec.id)
+                if spec.touchesState { accountChanged = true }
             }
             if let text = entry?.output, let output = try? LabValue(json: Data(text.utf8)) { scope.outputs[spec.id] = output }
         }

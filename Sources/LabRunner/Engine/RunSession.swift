@@ -77,7 +77,7 @@ public final class RunSession: @unchecked Sendable {
     /// path or image URI, so an endpoint's or function's reply can name them.
     private var artifactWeights: [String: WeightsNote] = [:]
     /// The files the running top-level step read and wrote, for its cache entry.
-    private var reads: [URL] = [], writes: [String] = [], tracking = false
+    private var reads = Set<URL>(), writes = Set<String>(), tracking = false
     /// Results of earlier runs, beside the handout; nil with --no-cache or --endpoint-url
     /// (a remote account keeps its own state, which no cached step can stand in for).
     let cache: ResultCache?
@@ -108,12 +108,12 @@ public final class RunSession: @unchecked Sendable {
     private func startTracking() { lock.withLock { (reads, writes, tracking) = ([], [], true) } }
 
     private func stopTracking() -> (reads: [URL], writes: [String]) {
-        lock.withLock { tracking = false; return (reads, writes) }
+        lock.withLock { tracking = false; return (reads.sorted { $0.path < $1.path }, writes.sorted()) }
     }
 
     /// A file or model folder the running step read.
     func noteRead(_ url: URL) {
-        lock.withLock { if tracking, !reads.contains(url) { reads.append(url) } }
+        lock.withLock { if tracking { reads.insert(url) } }
     }
 
     func noteWeights(_ note: WeightsNote) {
@@ -133,7 +133,7 @@ public final class RunSession: @unchecked Sendable {
     func writeOutput(_ data: Data, named name: String) throws {
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         try data.write(to: outputDirectory.appendingPathComponent(name), options: .atomic)
-        lock.withLock { if tracking, !writes.contains(name) { writes.append(name) } }
+        lock.withLock { if tracking { writes.insert(name) } }
     }
 
     /// Runs the book's steps in order, as the plan says (RunPlan); a failed step skips the
@@ -159,7 +159,7 @@ public final class RunSession: @unchecked Sendable {
             case .run where failed && !spec.always:
                 record = StepRecord(spec: spec, status: .skipped, output: nil, failure: "an earlier step failed",
                                     wallSeconds: 0, simulatedSeconds: 0, blocks: [], inputs: LabObject())
-                if let key { cache?.save(record, key: key, reads: [], writes: []) }
+                if let key { cache?.save(record, key: key, language: options.language, reads: [], writes: []) }
             case .run:
                 reporter.started(spec, position: position, of: book.steps.count)
                 accountStart = services.simulatedNow()
@@ -173,7 +173,7 @@ public final class RunSession: @unchecked Sendable {
                 } else if plan.needed.contains(spec.id) {
                     record.note = "ran: a later step needs its output and its cached result no longer holds"
                 }
-                if let key { cache?.save(record, key: key, reads: touched.reads, writes: touched.writes) }
+                if let key { cache?.save(record, key: key, language: options.language, reads: touched.reads, writes: touched.writes) }
             }
             if let output = record.output { scope.outputs[spec.id] = output }
             if record.status == .failed, record.origin == .ran { failed = true }

@@ -62,6 +62,15 @@ public final class StepContext: @unchecked Sendable {
     /// After a timeout the runner moves on; whatever the step still does is not recorded.
     func abandon() { lock.withLock { abandoned = true } }
 
+    /// Whether the step timed out and was cut off from its record (and the cache's tracking).
+    var isAbandoned: Bool { lock.withLock { abandoned } }
+
+    /// Writes a file beside the handout, unless the step was cut off by its timeout.
+    public func writeOutput(_ data: Data, named name: String) throws {
+        guard !isAbandoned else { return }
+        try session.writeOutput(data, named: name)
+    }
+
     public var language: Language { session.options.language }
 
     var inputs: LabObject {
@@ -108,7 +117,7 @@ public final class StepContext: @unchecked Sendable {
     @discardableResult
     public func addFigure(png: Data, name: String, caption: String) throws -> String {
         let file = "\(fileStem)-\(name).png"
-        try session.writeOutput(png, named: file)
+        try writeOutput(png, named: file)
         show(.figure(file: file, caption: caption))
         return file
     }

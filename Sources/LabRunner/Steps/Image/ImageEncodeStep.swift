@@ -63,7 +63,7 @@ struct ImageEncodeStep: LabStep {
         context.show(.text("`\(url.lastPathComponent)` → JPEG \(image.width)×\(image.height), \(jpeg.count) bytes"))
         // Also a file beside the handout, for steps that send raw bytes (BodyFile).
         let name = "\(context.fileStem)-\(url.deletingPathExtension().lastPathComponent).jpg"
-        try context.session.writeOutput(jpeg, named: name)
+        try context.writeOutput(jpeg, named: name)
         return .object(LabObject([("base64", .string(jpeg.base64EncodedString())), ("bytes", .int(jpeg.count)),
                                   ("width", .int(image.width)), ("height", .int(image.height)), ("file", .string(name))]))
     }

@@ -26,7 +26,7 @@ struct ImageInstancesStep: LabStep {
             StepKey("video", .string, "The video the handler read: every 30th frame, RGB, 256×256 INTER_AREA."),
             StepKey("image", .string, "Or the image it read."),
             StepKey("frame", .integer, default: "0", "Which object of the reply, one per sampled frame."),
-            StepKey("threshold", .number, default: "0.5", "Draw detections scoring at least this."),
+            StepKey("threshold", .number, default: "0.5", "Draw detections scoring above this."),
             StepKey("caption", .localized, required: true, "The figure's caption."),
         ],
         exactlyOne: [["video", "image"]],

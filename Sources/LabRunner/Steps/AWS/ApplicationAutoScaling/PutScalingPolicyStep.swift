@@ -7,7 +7,8 @@ struct PutScalingPolicyStep: LabStep {
     static let summary = "PutScalingPolicy: TargetTrackingScaling on a predefined or customized metric, with cooldowns."
     static let declaration = StepDeclaration(
         boto3: "application-autoscaling", "PutScalingPolicy",
-        parameters: ["PolicyName", "ServiceNamespace", "ResourceId", "ScalableDimension", "PolicyType",
+        parameters: ["PolicyName", "ServiceNamespace", "ResourceId", "ScalableDimension",
+                     StepDeclaration.Parameter("PolicyType", default: "TargetTrackingScaling (AWS's own default is StepScaling)"),
                      StepDeclaration.Parameter("TargetTrackingScalingPolicyConfiguration", required: true)],
         example: """
             PolicyName: backlog-per-instance

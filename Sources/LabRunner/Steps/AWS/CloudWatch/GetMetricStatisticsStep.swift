@@ -12,7 +12,7 @@ struct GetMetricStatisticsStep: LabStep {
         boto3: "cloudwatch", "GetMetricStatistics",
         parameters: ["Namespace", "MetricName", "Dimensions",
                      StepDeclaration.Parameter("StartTime", required: false), StepDeclaration.Parameter("EndTime", required: false),
-                     StepDeclaration.Parameter("Period", required: false),
+                     StepDeclaration.Parameter("Period", required: false, default: "60"),
                      StepDeclaration.Parameter("Statistics", .any)],
         keys: [
             StepKey("LastMinutes", .integer, "Instead of StartTime and EndTime: the window ending now, on the account's clock."),

@@ -6,7 +6,8 @@ struct InvokeFunctionStep: LabStep {
     static let kind = "lambda.invoke"
     static let summary = "Invoke with a JSON event: the response payload, FunctionError, and cold or warm start."
     static let declaration = StepDeclaration(
-        boto3: "lambda", "Invoke", parameters: ["FunctionName", StepDeclaration.Parameter("Payload", .any, required: true), "InvocationType"],
+        boto3: "lambda", "Invoke", parameters: ["FunctionName", StepDeclaration.Parameter("Payload", .any, required: true),
+                     StepDeclaration.Parameter("InvocationType", default: "RequestResponse")],
         output: [
             OutputField("StatusCode", "200, or 202 for an Event invoke."),
             OutputField("Payload", "The handler's reply, parsed when it is JSON."),

@@ -14,7 +14,10 @@ struct InvokeEndpointStep: LabStep {
                      "TargetContainerHostname", "TargetVariant"],
         keys: [StepKey.bodyFile],
         exactlyOne: [["Body", "BodyFile"]],
-        output: OutputField.reply + [OutputField("InvokedProductionVariant", "The variant that answered.")],
+        output: OutputField.reply.filter { $0.name != "BodyFile" } + [
+            OutputField("InvokedProductionVariant", "The variant that answered."),
+            OutputField("SimulatedSeconds", "The request's time on the account's clock (model latency and overhead)."),
+        ],
         includesAnswer: false,
         example: """
             EndpointName: nsmc

@@ -34,7 +34,7 @@ enum RequestBody {
         guard data.count > largestShownBytes else { return decoded(data, contentType: contentType) }
         let suffix = contentType.contains("json") ? "json" : (contentType.hasPrefix("text/") ? "txt" : "bin")
         let name = "\(context.fileStem)-body.\(suffix)"
-        try context.session.writeOutput(data, named: name)
+        try context.writeOutput(data, named: name)
         return [("ContentLength", .int(data.count)), ("BodyFile", .string(name))]
     }
 
