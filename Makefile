@@ -1,9 +1,9 @@
 # The two commands a newcomer needs (see README.md):
 #   make labs   runs every lab book in labs/ and writes the handouts to output/ (Markdown, HTML, PDF)
-#   make test   runs the test suite (which also runs every lab book as a test)
+#   make test   runs the test suite (which also runs every lab book as a test, and fuzzes every reader briefly)
 SWIFT ?= swift
 
-.PHONY: labs test deps build
+.PHONY: labs test deps build fuzz
 
 deps:
 	@scripts/install-deps.sh
@@ -20,3 +20,9 @@ test: deps
 	$(SWIFT) test
 	$(SWIFT) build --product labbook
 	LABBOOK=.build/debug/labbook python3 -m pytest -q Tests/wire
+	scripts/fuzz.sh replay
+	scripts/fuzz.sh all 10
+
+# Longer fuzzing of one target: make fuzz TARGET=book SECONDS=600
+fuzz:
+	scripts/fuzz.sh $(or $(TARGET),all) $(or $(SECONDS),60)

@@ -3,6 +3,7 @@ import PackageDescription
 
 // Rooms, arrows pointing down only:
 //   labbook     -> LabRunner, Media (`labbook frames`), CloudServer (`labbook serve`)
+//   labbook-fuzz -> LabRunner, Formats, Media, Serving, AWSWire: the fuzz targets (scripts/fuzz.sh)
 //   CloudServer -> Cloud, AWSWire (Hummingbird 2: the HTTP server)
 //   LabRunner   -> Cloud, Models, Media, AWSWire (WireClient: `--endpoint-url`, and labbook serve's
 //                  `/_labbook/` API for the steps no AWS API answers)
@@ -78,6 +79,10 @@ let package = Package(
             "Cloud", "CloudServer", "AWSWire", "AWSShapes", "Serving", "Models", "Media", "Inference", "Formats",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Every reader of untrusted bytes as a fuzz target: replays files when built plainly,
+        // libFuzzer's entry point when built by scripts/fuzz.sh (-sanitize=fuzzer -D FUZZING).
+        .executableTarget(name: "labbook-fuzz", dependencies: ["LabRunner", "Formats", "Media", "Serving", "AWSWire"],
+                          swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(name: "labbook", dependencies: [
             "LabRunner", "Serving", "Media", "Cloud", "CloudServer", "AWSWire", "Inference",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

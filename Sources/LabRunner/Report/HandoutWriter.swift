@@ -146,13 +146,11 @@ struct HandoutWriter {
     /// The beginning of `text`: at most maxOutputLines lines and maxCharacters characters,
     /// with lines past 300 characters (base64 images in requests and replies) cut to their start.
     private func cut(_ text: String) -> String {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+        // Only the lines shown are split off: a 100,000-iteration repeat's output is tens of MB.
+        let pieces = text.split(separator: "\n", maxSplits: Self.maxOutputLines, omittingEmptySubsequences: false)
+        var cutLines = pieces.count > Self.maxOutputLines
+        let lines = pieces.prefix(cutLines ? Self.maxOutputLines - 10 : pieces.count).map { line in
             line.count > 300 ? line.prefix(160) + "…(\(line.count) characters)" : String(line)
-        }
-        var cutLines = false
-        if lines.count > Self.maxOutputLines {
-            lines = Array(lines.prefix(Self.maxOutputLines - 10))
-            cutLines = true
         }
         var shown = lines.joined(separator: "\n")
         if shown.count > Self.maxCharacters {

@@ -70,6 +70,9 @@ struct RepeatStep: LabStep {
         }
         var collected: [LabValue] = []
         var durations: [Double] = []
+        // Iterations often give equal outputs (the same file read, the same reply): an equal
+        // one shares the previous one's storage, so a long loop costs its timings, not copies.
+        var previous = LabObject()
         for (index, item) in items.enumerated() {
             try Task.checkCancellation()
             let start = DispatchTime.now()
@@ -79,7 +82,11 @@ struct RepeatStep: LabStep {
             var entry = LabObject([("index", .int(index))])
             if let item { entry["item"] = item }
             entry["seconds"] = .number(seconds)
-            for key in outputs.keys { entry[key] = outputs[key] }
+            for key in outputs.keys {
+                guard var output = outputs[key] else { continue }
+                if let earlier = previous[key], earlier == output { output = earlier } else { previous[key] = output }
+                entry[key] = output
+            }
             collected.append(.object(entry))
             context.reportProgress(done: index + 1, total: items.count)
         }
