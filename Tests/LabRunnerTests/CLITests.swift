@@ -126,6 +126,40 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(version.out.hasPrefix("0."), version.out)
     }
 
+    /// A run interrupted with Ctrl-C leaves the last complete handout as it was, and no
+    /// staging folder behind.
+    func testAnInterruptedRunKeepsTheLastHandout() throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("labbook-swap-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "a\n".write(to: dir.appendingPathComponent("s.txt"), atomically: true, encoding: .utf8)
+        let book = dir.appendingPathComponent("slow.yaml")
+        try """
+        id: slow
+        title: Slow
+        params: {n: {type: int, default: 1}}
+        steps:
+          - {kind: repeat, id: loop, times: "${params.n}", steps: [{kind: read-file, id: r, path: s.txt}]}
+        """.write(to: book, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out")
+        XCTAssertEqual(try run(["run", book.path, "--out", out.path]).status, 0)
+        let readme = out.appendingPathComponent("slow/README.md")
+        let before = try String(contentsOf: readme, encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = labbook
+        process.arguments = ["run", book.path, "--out", out.path, "-p", "n=100000"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 2)
+        process.interrupt()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130)
+        XCTAssertEqual(try String(contentsOf: readme, encoding: .utf8), before, "the last handout is untouched")
+        let left = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasPrefix(".") }
+        XCTAssertEqual(left, [], "no staging folder is left behind")
+    }
+
     func testVerboseShowsInputsAndLogLines() throws {
         let out = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("labbook-verbose-\(UUID())")
         defer { try? FileManager.default.removeItem(at: out) }

@@ -5,6 +5,14 @@ import Foundation
 
 public enum InterruptCleanup {
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    nonisolated(unsafe) private static var staging: Set<URL> = []
+    private static let lock = NSLock()
+
+    /// A handout being written in a staging folder: removed if the run is interrupted, so
+    /// the last complete handout stays as it was.
+    static func register(staging folder: URL) { _ = lock.withLock { staging.insert(folder) } }
+
+    static func unregister(staging folder: URL) { _ = lock.withLock { staging.remove(folder) } }
 
     /// The state folders this process made: `labbook-state-<lab>-<pid>` in the temporary folder.
     static func stateFolders() -> [URL] {
@@ -20,8 +28,8 @@ public enum InterruptCleanup {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                for folder in stateFolders() { try? FileManager.default.removeItem(at: folder) }
-                FileHandle.standardError.write(Data("\ninterrupted: temporary state removed\n".utf8))
+                for folder in stateFolders() + lock.withLock({ Array(staging) }) { try? FileManager.default.removeItem(at: folder) }
+                FileHandle.standardError.write(Data("\ninterrupted: temporary state removed; the last handout is as it was\n".utf8))
                 exit(code)
             }
             source.resume()

@@ -192,16 +192,18 @@ public struct LabEngine: Sendable {
             if session.updatesInPlace {
                 try Self.checkUpdatable(session)
             } else {
-                try Self.clearOutput(session.outputDirectory)
+                try HandoutSwap.prepare(session)
             }
+            defer { HandoutSwap.discard(session) }  // a run that throws leaves the last handout alone
             reporter.bookStarted(book, language: options.language)
             let records = await session.run()
             reporter.flushReused()
             session.cache?.flush()
             try HandoutWriter(session: session, records: records).write()
+            try HandoutSwap.swapIn(session)
             if progress != .silent {
                 FileHandle.standardError.write(Data(SummaryTable.render(book: book, records: records).utf8))
-                FileHandle.standardError.write(Data("  handout: \(Self.displayPath(session.outputDirectory.appendingPathComponent("README.md")))\n\n".utf8))
+                FileHandle.standardError.write(Data("  handout: \(Self.displayPath(session.handoutDirectory.appendingPathComponent("README.md")))\n\n".utf8))
             }
             runs.append((book, records))
         }
@@ -257,24 +259,6 @@ public struct LabEngine: Sendable {
             throw LabError(.synthetic(displayPath(session.book.file)),
                            "--failed re-runs what failed last time, but \(displayPath(directory)) has no earlier run's results; run the book once first")
         }
-    }
-
-    /// A handout shows one run: an earlier run's files go, but only from a folder
-    /// labbook wrote (it carries a marker), never from a folder that happens to share the id.
-    static func clearOutput(_ directory: URL) throws {
-        let files = FileManager.default
-        if files.fileExists(atPath: directory.path) {
-            guard files.fileExists(atPath: directory.appendingPathComponent(outputMarker).path) else {
-                throw LabError(.synthetic(displayPath(directory)), "this folder exists and was not written by labbook; choose another --out")
-            }
-            // The result cache stays: a run with --no-cache leaves it alone, and a full run
-            // rewrites the entries of the steps it runs.
-            for name in try files.contentsOfDirectory(atPath: directory.path) where name != ResultCache.folderName {
-                try files.removeItem(at: directory.appendingPathComponent(name))
-            }
-        }
-        try files.createDirectory(at: directory, withIntermediateDirectories: true)
-        try Data().write(to: directory.appendingPathComponent(outputMarker))
     }
 
     private func makeServices(for book: LabBook, options: RunOptions) throws -> LabServices {

@@ -65,10 +65,14 @@ final class ResultCache: @unchecked Sendable {
     init(outputDirectory: URL) {
         self.outputDirectory = outputDirectory
         folder = outputDirectory.appendingPathComponent(Self.folderName)
-        if let data = try? Data(contentsOf: folder.appendingPathComponent("digests.json")),
-           let known = try? JSONDecoder().decode([String: Memo].self, from: data) {
-            memo = known
-        }
+        loadDigests()
+    }
+
+    /// Reads digests.json (again, once a full run has copied the last one into its staging folder).
+    func loadDigests() {
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent("digests.json")),
+              let known = try? JSONDecoder().decode([String: Memo].self, from: data) else { return }
+        lock.withLock { memo.merge(known) { current, _ in current } }
     }
 
     /// Writes the digests learned during the run, without the files that are gone (this

@@ -82,7 +82,12 @@ public final class RunSession: @unchecked Sendable {
     /// (a remote account keeps its own state, which no cached step can stand in for).
     let cache: ResultCache?
 
-    public var outputDirectory: URL { options.outputRoot.appendingPathComponent(book.id) }
+    /// Where the handout ends up.
+    public var handoutDirectory: URL { options.outputRoot.appendingPathComponent(book.id) }
+    /// Where this run writes: the handout folder, or for a full run a staging folder that
+    /// replaces it at the end, so an interrupted run leaves the last handout whole.
+    public var outputDirectory: URL { staging ?? handoutDirectory }
+    let staging: URL?
 
     init(book: LabBook, parameters: [String: LabValue], options: RunOptions, services: LabServices, reporter: ProgressReporter) {
         self.book = book
@@ -90,12 +95,25 @@ public final class RunSession: @unchecked Sendable {
         self.options = options
         self.services = services
         self.reporter = reporter
+        let inPlace = Self.updatesInPlace(options)
+        staging = inPlace ? nil : options.outputRoot.appendingPathComponent(".\(book.id).partial-\(ProcessInfo.processInfo.processIdentifier)")
         cache = options.useCache && options.remote == nil
-            ? ResultCache(outputDirectory: options.outputRoot.appendingPathComponent(book.id)) : nil
+            ? ResultCache(outputDirectory: staging ?? options.outputRoot.appendingPathComponent(book.id)) : nil
     }
 
-    /// Whether this run leaves the handout's other steps as they were (and its folder in place).
-    var updatesInPlace: Bool { cache != nil && (options.only != nil || options.from != nil || options.failedOnly || options.reuse) }
+    /// Whether a run leaves the handout's other steps as they were (and its folder in place).
+    static func updatesInPlace(_ options: RunOptions) -> Bool {
+        options.useCache && options.remote == nil && (options.only != nil || options.from != nil || options.failedOnly || options.reuse)
+    }
+
+    var updatesInPlace: Bool { staging == nil }
+
+    /// `${lab.out}` as the cache keys see it: the handout folder, not this run's staging folder.
+    func keyLab(_ lab: [String: LabValue]) -> [String: LabValue] {
+        var lab = lab
+        lab["out"] = .string(handoutDirectory.path)
+        return lab
+    }
 
     /// Log events `--verbose` already printed, by eventId.
     private var printedLogEvents = Set<String>()
@@ -113,7 +131,12 @@ public final class RunSession: @unchecked Sendable {
 
     /// A file or model folder the running step read.
     func noteRead(_ url: URL) {
-        lock.withLock { if tracking { reads.insert(url) } }
+        // A file this run wrote in its staging folder is the handout folder's once the run ends.
+        var read = url
+        if let staging, url.standardizedFileURL.path.hasPrefix(staging.path + "/") {
+            read = handoutDirectory.appendingPathComponent(String(url.standardizedFileURL.path.dropFirst(staging.path.count + 1)))
+        }
+        lock.withLock { if tracking { reads.insert(read) } }
     }
 
     func noteWeights(_ note: WeightsNote) {
@@ -140,12 +163,14 @@ public final class RunSession: @unchecked Sendable {
     /// later ones it would run, except `always` steps.
     func run() async -> [StepRecord] {
         let lab: [String: LabValue] = ["dir": .string(book.directory.path), "out": .string(outputDirectory.path), "id": .string(book.id)]
-        let plan = RunPlan(book: book, options: options, cache: cache, parameters: parameters, lab: lab)
+        let plan = RunPlan(book: book, options: options, cache: cache, parameters: parameters, lab: keyLab(lab))
         var scope = Scope(params: parameters, lab: lab)
         var records: [StepRecord] = []
         var failed = false
         for (position, spec) in book.steps.enumerated() {
-            let key = cache.map { _ in ResultCache.key(for: spec, scope: scope, language: options.language) }
+            var keyScope = scope
+            keyScope.lab = keyLab(lab)
+            let key = cache.map { _ in ResultCache.key(for: spec, scope: keyScope, language: options.language) }
             var record: StepRecord
             var accountStart: Date?
             switch plan.decide(spec, key: key) {
