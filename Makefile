@@ -3,7 +3,7 @@
 #   make test   runs the test suite (which also runs every lab book as a test, and fuzzes every reader briefly)
 SWIFT ?= swift
 
-.PHONY: labs test deps build fuzz
+.PHONY: labs test deps build fuzz sanitize
 
 deps:
 	@scripts/install-deps.sh
@@ -22,6 +22,13 @@ test: deps
 	LABBOOK=.build/debug/labbook python3 -m pytest -q Tests/wire
 	scripts/fuzz.sh replay
 	scripts/fuzz.sh all 10
+
+# The concurrency-heavy tests (compute pool, Winograd, concurrent forwards, the async queue,
+# the dispatch and the server) under ThreadSanitizer, in their own build folder.
+sanitize:
+	$(SWIFT) build --build-tests --sanitize=thread --build-path .build-tsan
+	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --build-path .build-tsan \
+	  --filter "VisionOpsTests|YOLOLoadingTests|AttentionTests|FusedMatmulTests|CloudTests|CloudServerTests|ResultCacheTests"
 
 # Longer fuzzing of one target: make fuzz TARGET=book SECONDS=600
 fuzz:

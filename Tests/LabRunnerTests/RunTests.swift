@@ -251,6 +251,20 @@ final class RunTests: XCTestCase {
         XCTAssertTrue(wrongSize.runs[0].records[0].failure?.contains("expected an image of 640×480, actual 960×540") ?? false)
     }
 
+    /// AWS's messages are English on AWS too; a Korean handout says in Korean what failed.
+    func testAFailedAWSCallIsExplainedInKorean() async throws {
+        let outcome = try await run(try book("""
+        id: nobucket
+        title: 없는 버킷
+        steps:
+          - {kind: s3.get_object, id: get, Bucket: no-such-bucket-here, Key: k}
+        """))
+        XCTAssertEqual(outcome.exitCode, 1)
+        let handout = try String(contentsOf: dir.appendingPathComponent("out/nobucket/README.md"), encoding: .utf8)
+        XCTAssertTrue(handout.contains("의 AWS 호출(s3.get_object)이 NoSuchBucket 오류(HTTP 404)로 실패했습니다. AWS의 메시지 그대로: "), handout)
+        XCTAssertTrue(outcome.runs[0].records[0].failure?.contains("NoSuchBucket") ?? false, "the console keeps the English")
+    }
+
     func testHostileValuesFailCleanly() async throws {
         // Each of these once could trap; now each is a located failure.
         let outcome = try await run(try book("""

@@ -224,6 +224,7 @@ public final class RunSession: @unchecked Sendable {
         let start = DispatchTime.now()
         var output: LabValue?
         var failure: String?
+        var handoutFailure: String?
         do {
             output = try await runWithTimeout(spec, context)
             if let code = spec.expectedError {
@@ -237,6 +238,11 @@ public final class RunSession: @unchecked Sendable {
             }
         } catch let error as AWSError {
             failure = "\(spec.location): step '\(spec.id)' (\(spec.kind)): \(error)"
+            // AWS words its messages in English everywhere; a Korean handout says what happened first.
+            if options.language == .ko {
+                handoutFailure = "\(spec.location): 단계 '\(spec.id)'의 AWS 호출(\(spec.kind))이 \(error.code) 오류(HTTP \(error.httpStatus))로 "
+                    + "실패했습니다. AWS의 메시지 그대로: \(error.message)"
+            }
         } catch let error as LabError {
             failure = error.description
         } catch {
@@ -244,7 +250,6 @@ public final class RunSession: @unchecked Sendable {
         }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         await context.refreshServerClock()
-        var handoutFailure: String?
         if let output, failure == nil {
             let misses = spec.expectations.compactMap { ExpectationEvaluator.failure(of: $0, output: output, context: context) }
             if !misses.isEmpty {
