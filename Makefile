@@ -1,6 +1,7 @@
 # The two commands a newcomer needs (see README.md):
 #   make labs   runs every lab book in labs/ and writes the handouts to output/ (Markdown, HTML, PDF)
-#   make test   runs the test suite (which also runs every lab book as a test, and fuzzes every reader briefly)
+#   make test   runs the test suite (which also runs every lab book as a test), fuzzes every reader
+#               briefly and runs the concurrency-heavy tests under ThreadSanitizer
 SWIFT ?= swift
 
 .PHONY: labs test deps build fuzz sanitize
@@ -22,6 +23,7 @@ test: deps
 	LABBOOK=.build/debug/labbook python3 -m pytest -q Tests/wire
 	scripts/fuzz.sh replay
 	scripts/fuzz.sh all 10
+	$(MAKE) sanitize
 
 # The concurrency-heavy tests (compute pool, Winograd, concurrent forwards, the async queue,
 # the dispatch and the server) under ThreadSanitizer, in their own build folder.
