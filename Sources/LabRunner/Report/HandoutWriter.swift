@@ -22,6 +22,8 @@ struct HandoutWriter {
             md += try section(record, number: number + 1)
         }
         md += footer()
+        // `${lab.out}` during a full run is the staging folder; the reader sees the handout's.
+        if let staging = session.staging { md = md.replacingOccurrences(of: staging.path, with: session.handoutDirectory.path) }
         md = HandoutPaths(stateDirectory: session.services.stateDirectory).apply(to: md)
         try session.writeOutput(Data(md.utf8), named: "README.md")
         try writeHTMLAndPDF(md)
