@@ -163,6 +163,14 @@ final class ResultCacheTests: XCTestCase {
         XCTAssertEqual(english.runs[0].records.first { $0.spec.id == "sample" }?.origin, .ran)
     }
 
+    /// A run's state folder is named after its process: a path into it (model.package's
+    /// Path) must not change the keys of the steps that use it from one run to the next.
+    func testStateFolderPathsDoNotChangeKeys() {
+        XCTAssertEqual(ResultCache.withoutStateFolders(#"{"Path":"/tmp/labbook-state-lab-123/p.tar.gz","x":"a /var/t/labbook-state-lab-9/q"}"#),
+                       #"{"Path":"<state>/p.tar.gz","x":"a <state>/q"}"#)
+        XCTAssertEqual(ResultCache.withoutStateFolders("no state here"), "no state here")
+    }
+
     func testNoCacheReadsAndWritesNothing() async throws {
         let book = try load()
         _ = try await run(book) { $0.useCache = false }

@@ -162,12 +162,33 @@ final class ResultCache: @unchecked Sendable {
 
     /// The step's key: what it says, what its references resolve to (steps and parameters),
     /// the language and this labbook build.
+    /// A path in a run's own state folder (a model archive it built) is named without the
+    /// folder, which differs from run to run: its content is the key of the step that made it.
     static func key(for spec: StepSpec, scope: Scope, language: Language) -> String {
         var text = "labbook \(build)\nlanguage \(language.rawValue)\nstep \(spec.source)\n"
         for name in spec.parameterReferences.sorted() { text += "param \(name) \(scope.params[name]?.jsonString ?? "-")\n" }
         for name in scope.lab.keys.sorted() { text += "lab \(name) \(scope.lab[name]!.jsonString)\n" }
         for id in spec.references.sorted() { text += "uses \(id) \(scope.outputs[id]?.jsonString ?? "-")\n" }
+        text = withoutStateFolders(text)
         return Digest.sha256Hex(Data(text.utf8))
+    }
+
+    /// `text` with every `<tmp>/labbook-state-<lab>-<pid>` (LabEngine's name for a run's
+    /// state folder) written as `<state>`: one pass, as keys can hold megabytes of outputs.
+    static func withoutStateFolders(_ text: String) -> String {
+        var result = "", rest = text[...]
+        while let hit = rest.range(of: "/labbook-state-") {
+            let before = rest[..<hit.lowerBound]
+            let start = before.lastIndex { $0 == "\"" || $0.isWhitespace }.map(before.index(after:)) ?? before.startIndex
+            result += rest[..<start]
+            var end = hit.upperBound
+            while end < rest.endIndex, rest[end].isLetter || rest[end].isNumber || rest[end] == "-" || rest[end] == "_" {
+                end = rest.index(after: end)
+            }
+            result += "<state>"
+            rest = rest[end...]
+        }
+        return result + rest
     }
 
     /// This program's version, size and modification time: a rebuilt labbook may compute

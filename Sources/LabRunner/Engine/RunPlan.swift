@@ -102,8 +102,8 @@ struct RunPlan {
 
     /// The steps whose cached entry would not stand in now, predicted before running:
     /// keys computed with the cached outputs, and anything that refers to a changing step.
-    private static func changing(_ book: LabBook, cache: ResultCache, options: RunOptions,
-                                 parameters: [String: LabValue], lab: [String: LabValue]) -> Set<String> {
+    private static func changing(_ book: LabBook, cache: ResultCache, options: RunOptions, parameters: [String: LabValue],
+                                 lab: [String: LabValue]) -> Set<String> {
         var scope = Scope(params: parameters, lab: lab)
         var changing = Set<String>()
         var accountChanged = false

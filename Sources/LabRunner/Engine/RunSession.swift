@@ -131,6 +131,8 @@ public final class RunSession: @unchecked Sendable {
 
     /// A file or model folder the running step read.
     func noteRead(_ url: URL) {
+        // Files in the run's own state folder were made by earlier steps, whose keys cover them.
+        if url.standardizedFileURL.path.hasPrefix(services.stateDirectory.standardizedFileURL.path + "/") { return }
         // A file this run wrote in its staging folder is the handout folder's once the run ends.
         var read = url
         if let staging, url.standardizedFileURL.path.hasPrefix(staging.path + "/") {
