@@ -62,8 +62,13 @@ final class ResultCache: @unchecked Sendable {
         var sha256: String
     }
 
-    init(outputDirectory: URL) {
+    /// Where the files written into `outputDirectory` end up (a full run's staging folder is
+    /// swapped in as the handout folder): their digests are remembered under that path.
+    private let finalDirectory: URL?
+
+    init(outputDirectory: URL, finalDirectory: URL? = nil) {
         self.outputDirectory = outputDirectory
+        self.finalDirectory = finalDirectory
         folder = outputDirectory.appendingPathComponent(Self.folderName)
         loadDigests()
     }
@@ -78,8 +83,14 @@ final class ResultCache: @unchecked Sendable {
     /// Writes the digests learned during the run, without the files that are gone (this
     /// run's state folder).
     func flush() {
+        let staged = outputDirectory.standardizedFileURL.resolvingSymlinksInPath().path + "/"
+        let final = finalDirectory.map { $0.standardizedFileURL.path + "/" }
         let data = lock.withLock { () -> Data? in
-            memo = memo.filter { FileManager.default.fileExists(atPath: $0.key) }
+            var kept: [String: Memo] = [:]
+            for (path, digest) in memo where FileManager.default.fileExists(atPath: path) {
+                if let final, path.hasPrefix(staged) { kept[final + path.dropFirst(staged.count)] = digest } else { kept[path] = digest }
+            }
+            memo = kept
             return try? JSONEncoder().encode(memo)
         }
         guard let data else { return }

@@ -97,8 +97,9 @@ public final class RunSession: @unchecked Sendable {
         self.reporter = reporter
         let inPlace = Self.updatesInPlace(options)
         staging = inPlace ? nil : options.outputRoot.appendingPathComponent(".\(book.id).partial-\(ProcessInfo.processInfo.processIdentifier)")
+        let handout = options.outputRoot.appendingPathComponent(book.id)
         cache = options.useCache && options.remote == nil
-            ? ResultCache(outputDirectory: staging ?? options.outputRoot.appendingPathComponent(book.id)) : nil
+            ? ResultCache(outputDirectory: staging ?? handout, finalDirectory: staging == nil ? nil : handout) : nil
     }
 
     /// Whether a run leaves the handout's other steps as they were (and its folder in place).
