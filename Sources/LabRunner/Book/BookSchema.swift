@@ -33,7 +33,7 @@ public struct BookSchema {
             ("allOf", .list(dispatch)))
         return object(
             ("$schema", "http://json-schema.org/draft-07/schema#"),
-            ("$id", "https://labbook.dev/schema/labbook.schema.json"),
+            ("$id", "urn:labbook:lab-book-schema"),
             ("title", "labbook lab book"),
             ("description", "A declarative hands-on lab: typed steps, expectations and a handout."),
             ("type", "object"), ("required", ["id", "title", "steps"]), ("additionalProperties", false),
