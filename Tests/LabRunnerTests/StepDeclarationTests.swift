@@ -45,6 +45,11 @@ final class StepDeclarationTests: XCTestCase {
         }
     }
 
+    /// The schema's common step keys are the parser's.
+    func testSchemaCommonKeysAreTheParsers() {
+        XCTAssertEqual(BookSchema.commonKeys.map(\.0), StepParser.commonKeys.filter { $0 != "kind" })
+    }
+
     func testMissingKeyNamesItsTypeAndPurpose() {
         XCTAssertThrowsError(try load("  - {kind: s3.put_object, Bucket: b, Body: x}\n")) { error in
             XCTAssertEqual((error as? LabError)?.message,

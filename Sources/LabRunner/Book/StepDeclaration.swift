@@ -5,9 +5,7 @@
 import AWSShapes
 
 /// What a key holds. Any value may also be a `${...}` reference, checked when it resolves.
-public indirect enum KeyType: Sendable, Equatable {
-    public static func == (a: KeyType, b: KeyType) -> Bool { a.displayName == b.displayName }
-
+public indirect enum KeyType: Sendable {
     case string, integer, number, bool
     /// Any value: text, a number, a list or a mapping.
     case any

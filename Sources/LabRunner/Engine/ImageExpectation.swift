@@ -79,9 +79,8 @@ enum ImageExpectation {
             let cellRow = row * grid / max(1, image.height)
             for column in 0..<image.width {
                 let i = (row * image.width + column) * 3
-                let luma = (0.299 * Double(image.pixels[i]) + 0.587 * Double(image.pixels[i + 1]) + 0.114 * Double(image.pixels[i + 2])) / 255
                 let cell = cellRow * grid + column * grid / max(1, image.width)
-                sums[cell] += luma
+                sums[cell] += luma(image.pixels, i)
                 counts[cell] += 1
             }
         }

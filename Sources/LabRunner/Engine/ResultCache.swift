@@ -55,6 +55,8 @@ final class ResultCache: @unchecked Sendable {
     /// an unchanged file (a model's weights, a video) is hashed once.
     private var memo: [String: Memo] = [:]
     private var warned = false
+    /// Entries already read or written, by step id (nil inside: there is none).
+    private var entries: [String: CachedStep?] = [:]
 
     private struct Memo: Codable {
         var size: Int
@@ -104,11 +106,14 @@ final class ResultCache: @unchecked Sendable {
     }
 
     /// The step's last entry, whatever its key; nil when there is none or it cannot be read.
+    /// Read once per run: the plan and the run both ask for every step's entry.
     func entry(_ id: String) -> CachedStep? {
-        guard let data = try? Data(contentsOf: file(for: id)) else { return nil }
+        if let known = lock.withLock({ entries[id] }) { return known }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
-        return try? decoder.decode(CachedStep.self, from: data)
+        let entry = (try? Data(contentsOf: file(for: id))).flatMap { try? decoder.decode(CachedStep.self, from: $0) }
+        lock.withLock { entries[id] = .some(entry) }
+        return entry
     }
 
     /// Keeps the step's record; a cache that cannot be written costs speed, not the run.
@@ -120,6 +125,7 @@ final class ResultCache: @unchecked Sendable {
             reads: reads.compactMap { url in digest(of: url).map { .init(path: url.path, sha256: $0) } },
             writes: writes.compactMap { name in digest(of: outputDirectory.appendingPathComponent(name)).map { .init(path: name, sha256: $0) } },
             finished: Date())
+        lock.withLock { entries[record.spec.id] = .some(entry) }
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .secondsSince1970
         do {
