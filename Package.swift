@@ -2,11 +2,11 @@
 import PackageDescription
 
 // Rooms, arrows pointing down only:
-//   labbook     -> LabRunner, Media (`labbook frames`), CloudServer (`labbook serve`)
+//   labbook     -> LabRunner, Media (`labbook frames`), CloudServer (`labbook serve`), Formats (file errors in words)
 //   labbook-fuzz -> LabRunner, Formats, Media, Serving, AWSWire: the fuzz targets (scripts/fuzz.sh)
 //   CloudServer -> Cloud, AWSWire (Hummingbird 2: the HTTP server)
 //   LabRunner   -> Cloud, Models, Media, AWSWire (WireClient: `--endpoint-url`, and labbook serve's
-//                  `/_labbook/` API for the steps no AWS API answers)
+//                  `/_labbook/` API for the steps no AWS API answers), Formats (line:column of bad text)
 //   Cloud       -> Serving (the handler contract: handlers are found by name), AWSShapes
 //   AWSWire     -> AWSShapes: the protocols (rest-xml, rest-json, json, query, rpc-v2-cbor)
 //                  and SigV4, with no HTTP server of its own
@@ -71,12 +71,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "LabRunner", dependencies: [
-            "Cloud", "AWSShapes", "Serving", "Models", "Media", "AWSWire", "CCMarkGFM",
+            "Cloud", "AWSShapes", "Serving", "Models", "Media", "AWSWire", "Formats", "CCMarkGFM",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "labbook-bench", dependencies: [
-            "Cloud", "CloudServer", "AWSWire", "AWSShapes", "Serving", "Models", "Media", "Inference", "Formats",
+            "Cloud", "CloudServer", "AWSWire", "AWSShapes", "Serving", "Models", "Media", "Inference", "Formats", "CDNNL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Every reader of untrusted bytes as a fuzz target: replays files when built plainly,
@@ -84,7 +84,7 @@ let package = Package(
         .executableTarget(name: "labbook-fuzz", dependencies: ["LabRunner", "Formats", "Media", "Serving", "AWSWire"],
                           swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(name: "labbook", dependencies: [
-            "LabRunner", "Serving", "Media", "Cloud", "CloudServer", "AWSWire", "Inference",
+            "LabRunner", "Serving", "Media", "Cloud", "CloudServer", "AWSWire", "Inference", "Formats",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -8,7 +8,7 @@ public enum Checkpoint {
     public static func read(contentsOf url: URL) throws -> [String: Tensor] {
         let data: Data
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
-            throw CheckpointError(.io, url.path, "cannot read: \(error.localizedDescription)")
+            throw CheckpointError(.io, url.path, "cannot read: \(FileProblem.reason(error, at: url))")
         }
         return try read(data, location: url.lastPathComponent, isSafeTensors: url.pathExtension == "safetensors")
     }

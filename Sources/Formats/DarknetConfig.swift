@@ -59,13 +59,16 @@ public struct DarknetConfig: Sendable, Equatable {
 
     public init(contentsOf url: URL) throws {
         guard let data = try? Data(contentsOf: url) else { throw CheckpointError(.io, url.path, "cannot read the darknet .cfg") }
-        guard let text = String(data: data, encoding: .utf8) else { throw CheckpointError(.malformed, url.path, "the .cfg is not UTF-8 text") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CheckpointError(.malformed, url.path, "the .cfg is \(TextPosition.utf8Problem(in: data) ?? "not UTF-8 text")")
+        }
         try self.init(text: text, file: url.lastPathComponent)
     }
 
     public init(text: String, file: String) throws {
         sections = []
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Any line ending: a .cfg saved on Windows ends its lines with "\r\n", one Character in Swift.
+        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = rawLine.filter { !$0.isWhitespace }
             let place = "\(file):\(index + 1)"
             guard let first = line.first, first != "#", first != ";" else { continue }

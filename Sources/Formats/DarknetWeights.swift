@@ -40,6 +40,12 @@ public struct DarknetWeights: Sendable {
             headerSize = reader.offset
         }
         (major, minor, revision, seen) = header
+        // darknet writes 0.1 and 0.2 (AlexeyAB's fork too); anything else is not a darknet
+        // weights file, or one whose layout this reader does not know.
+        guard major == 0, (0...2).contains(minor) else {
+            throw CheckpointError(.unsupported, location,
+                                  "darknet weights version \(major).\(minor).\(revision) is unknown (darknet writes 0.1.x and 0.2.x)")
+        }
         let body = data.count - headerSize
         guard body % 4 == 0 else {
             throw CheckpointError(.malformed, location, "\(body) bytes after the \(headerSize)-byte header is not a whole number of float32s")
@@ -63,7 +69,11 @@ public struct DarknetWeights: Sendable {
             throw CheckpointError(.truncated, location,
                                   "\(what) needs \(count) floats at float \(cursor), only \(remaining) left (does the .cfg match these weights?)")
         }
+        let slice = values[cursor..<(cursor + count)]
+        if let bad = slice.firstIndex(where: { !$0.isFinite }) {
+            throw CheckpointError(.malformed, location, "\(what): value \(bad - cursor) (float \(bad) of the file) is \(slice[bad]), not a finite number")
+        }
         defer { cursor += count }
-        return Array(values[cursor..<(cursor + count)])
+        return Array(slice)
     }
 }

@@ -141,7 +141,9 @@ struct PickleMachine {
         while true {
             let opcode = try reader.uint8()
             switch opcode {
-            case 0x80: _ = try reader.uint8()                                   // PROTO
+            case 0x80:                                                          // PROTO
+                let version = try reader.uint8()
+                guard version <= 5 else { throw fail("pickle protocol \(version) is newer than any Python writes (0...5)") }
             case 0x95: try reader.skip(8)                                       // FRAME
             case 0x2E: return try pop()                                         // STOP
             case 0x28: marks.append(stack.count)                                // MARK

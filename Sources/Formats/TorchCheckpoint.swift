@@ -20,6 +20,10 @@ public enum TorchCheckpoint {
         if data.starts(with: [0x80, 0x02]) {
             return try readLegacy(data, location: location)
         }
+        if data.count >= 2, data[data.startIndex] == 0x80 {
+            throw CheckpointError(.unsupported, location, "a bare pickle with protocol \(data[data.startIndex + 1]); torch.save writes a zip "
+                                  + "archive (PyTorch 1.6 and later) or a legacy stream that starts with pickle protocol 2")
+        }
         throw CheckpointError(.malformed, location, "neither a zip checkpoint nor a legacy torch.save stream")
     }
 

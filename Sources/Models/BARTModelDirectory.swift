@@ -41,6 +41,11 @@ public struct BARTSummarizer: Sendable {
         }
         generationDefaults = defaults
         tokenizer = try BPETokenizer(directory: tokenizerFolder)
+        guard tokenizer.vocabularySize <= config.vocabSize else {
+            throw TokenizerError(location: tokenizerFolder.appendingPathComponent("tokenizer.json").path,
+                                 message: "the tokenizer has \(tokenizer.vocabularySize) ids, but config.json says vocab_size "
+                                 + "\(config.vocabSize): the embedding has no row for ids from \(config.vocabSize)")
+        }
         model = try BARTForConditionalGeneration(config: config, weights: WeightLoader(tensors: try Checkpoint.read(contentsOf: weights)),
                                                  checkpointName: weights.path)
         self.directory = directory

@@ -1,4 +1,5 @@
 // The fields of a Hugging Face `config.json` that ElectraForSequenceClassification reads.
+import Formats
 import Foundation
 
 public struct ELECTRAConfig: Sendable, Equatable {
@@ -44,7 +45,7 @@ extension ModelConfigFile {
     public init(contentsOf url: URL) throws {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw ModelConfigError(location: url.path, message: "cannot read: \(error.localizedDescription)")
+            throw ModelConfigError(location: url.path, message: "cannot read: \(FileProblem.reason(error, at: url))")
         }
         try self.init(json: data, location: url.lastPathComponent)
     }
@@ -86,12 +87,24 @@ extension ELECTRAConfig: ModelConfigFile {
         intermediateSize = try int("intermediate_size")
         maxPositionEmbeddings = try int("max_position_embeddings", default: 512)
         typeVocabSize = try int("type_vocab_size", default: 2)
-        layerNormEps = Float((object["layer_norm_eps"] as? NSNumber)?.doubleValue ?? 1e-12)
+        layerNormEps = try ELECTRAConfig.epsilon(object["layer_norm_eps"], location: location)
         problemType = object["problem_type"] as? String
         guard hiddenSize % attentionHeads == 0 else {
             throw ModelConfigError(location: location, message: "hidden_size \(hiddenSize) is not a multiple of num_attention_heads \(attentionHeads)")
         }
         labels = try ELECTRAConfig.labels(object, location: location)
+    }
+
+    /// `layer_norm_eps`: it keeps LayerNorm's division away from zero, so it is a small
+    /// positive number (transformers' default 1e-12 when absent).
+    private static func epsilon(_ value: Any?, location: String) throws -> Float {
+        guard let value, !(value is NSNull) else { return 1e-12 }
+        guard let number = JSONNumber.number(value), number.doubleValue.isFinite,
+              number.doubleValue > 0, number.doubleValue < 1 else {
+            throw ModelConfigError(location: location,
+                                   message: "'layer_norm_eps' must be a small positive number such as 1e-12, found \(ModelConfigError.shown(value))")
+        }
+        return number.floatValue
     }
 
     private static func labels(_ object: [String: Any], location: String) throws -> [String] {

@@ -26,12 +26,21 @@ public struct ELECTRAClassifier: Sendable {
         }
         let vocab = directory.appendingPathComponent("vocab")
         let tokenizerFolder = manager.fileExists(atPath: vocab.path) ? vocab : directory
+        guard let tokenizerFile = ["tokenizer.json", "vocab.txt"].map({ tokenizerFolder.appendingPathComponent($0) })
+            .first(where: { manager.fileExists(atPath: $0.path) }) else {
+            throw ModelSourceError.notAModelDirectory(directory.path, missing: "vocab/tokenizer.json or vocab/vocab.txt")
+        }
         self.directory = directory
         self.weightsFile = weights
         self.tokenizer = try WordPieceTokenizer(directory: tokenizerFolder)
+        let modelConfig = try ELECTRAConfig(contentsOf: config)
+        // Checked here, not at the first request: an id past the embedding would fail only then.
+        guard tokenizer.largestID < modelConfig.vocabSize else {
+            throw TokenizerError(location: tokenizerFile.path, message: "the tokenizer has ids up to \(tokenizer.largestID), but "
+                                 + "\(config.lastPathComponent) says vocab_size \(modelConfig.vocabSize): the embedding has no row for them")
+        }
         let loader = WeightLoader(tensors: try Checkpoint.read(contentsOf: weights))
-        self.model = try ELECTRAForSequenceClassification(config: try ELECTRAConfig(contentsOf: config), weights: loader,
-                                                          checkpointName: weights.path)
+        self.model = try ELECTRAForSequenceClassification(config: modelConfig, weights: loader, checkpointName: weights.path)
     }
 
     /// Logits for one text or pair, encoded as the labs do: padded to `maxLength`,

@@ -1,6 +1,7 @@
 // Loading a WordPiece tokenizer from a Hugging Face tokenizer folder: `tokenizer.json`
 // when present, else `vocab.txt` with `tokenizer_config.json` (BertTokenizer's defaults
 // where the config is silent: do_lower_case true, tokenize_chinese_chars true).
+import Formats
 import Foundation
 
 extension WordPieceTokenizer {
@@ -8,11 +9,16 @@ extension WordPieceTokenizer {
         let fast = directory.appendingPathComponent("tokenizer.json")
         if FileManager.default.fileExists(atPath: fast.path) {
             try self.init(tokenizerJSON: try Data(contentsOf: fast), location: fast.path)
-        } else {
+        } else if FileManager.default.fileExists(atPath: directory.appendingPathComponent("vocab.txt").path) {
             try self.init(vocabTxt: directory.appendingPathComponent("vocab.txt"),
                           config: directory.appendingPathComponent("tokenizer_config.json"))
+        } else {
+            throw TokenizerError(location: directory.path, message: "no tokenizer here: expected tokenizer.json or vocab.txt")
         }
     }
+
+    /// The largest token id this tokenizer can produce (the embedding needs a row for it).
+    public var largestID: Int { vocabulary.values.max() ?? -1 }
 
     /// A tokenizers `tokenizer.json` with a BertNormalizer and a WordPiece model.
     public init(tokenizerJSON data: Data, location: String = "tokenizer.json") throws {
@@ -74,9 +80,11 @@ extension WordPieceTokenizer {
 
     /// `vocab.txt` (one token a line, the line number its id) and `tokenizer_config.json`.
     public init(vocabTxt: URL, config: URL) throws {
-        guard let data = try? Data(contentsOf: vocabTxt), String(data: data, encoding: .utf8) != nil else {
-            throw TokenizerError(location: vocabTxt.path, message: "cannot read the vocabulary as UTF-8")
+        let data: Data
+        do { data = try Data(contentsOf: vocabTxt) } catch {
+            throw TokenizerError(location: vocabTxt.path, message: "cannot read the vocabulary file (missing, a folder, or not readable)")
         }
+        if let problem = TextPosition.utf8Problem(in: data) { throw TokenizerError(location: vocabTxt.path, message: "the vocabulary is \(problem)") }
         // Lines split on "\n" bytes with a trailing "\r" dropped, as tokenizers reads vocab files
         // (a Swift String would keep "\r\n" together as one character).
         var tokens = [UInt8](data).split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
@@ -113,7 +121,7 @@ struct VocabularyScanner {
     }
 
     private func fail(_ message: String) -> TokenizerError {
-        TokenizerError(location: location, message: "\(message) at byte \(position)")
+        TokenizerError(location: location, message: "\(message) at \(TextPosition(ofByte: position, in: bytes))")
     }
 
     /// The pairs of the first `"vocab": {...}` object, checked against `parsed` (the model's

@@ -18,6 +18,14 @@ struct YOLOHead: Sendable {
         guard classCount > 0, all.count % 2 == 0, !all.isEmpty else {
             throw CheckpointError(.malformed, section.location, "[yolo] needs classes > 0 and anchors as width,height pairs")
         }
+        if let bad = all.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
+            throw CheckpointError(.malformed, section.location, "[yolo] anchors: value \(bad + 1) is \(all[bad]); anchor sizes are positive pixels")
+        }
+        // darknet sizes its anchor table by `num` and reads `anchors` into it: they must agree.
+        let num = try section.int("num", default: all.count / 2)
+        guard num == all.count / 2 else {
+            throw CheckpointError(.malformed, section.location, "[yolo] num=\(num), but anchors gives \(all.count / 2) width,height pairs")
+        }
         let mask = try section.ints("mask") ?? Array(0..<(all.count / 2))
         anchors = try mask.map { index in
             guard index >= 0, 2 * index + 1 < all.count else {
@@ -27,6 +35,12 @@ struct YOLOHead: Sendable {
         }
         threshold = try section.float("thresh", default: 0.2)
         scaleXY = try section.float("scale_x_y", default: 1)
+        guard threshold.isFinite, (0...1).contains(threshold) else {
+            throw CheckpointError(.malformed, section.location, "[yolo] thresh=\(threshold) is not a probability in 0...1")
+        }
+        guard scaleXY.isFinite, scaleXY > 0, scaleXY <= 4 else {
+            throw CheckpointError(.malformed, section.location, "[yolo] scale_x_y=\(scaleXY) is not in (0, 4]")
+        }
         guard try section.int("new_coords", default: 0) == 0 else {
             throw CheckpointError(.unsupported, section.location, "[yolo] new_coords=1")
         }

@@ -1,6 +1,7 @@
 // Generation speed of the BART runtime against transformers' `generate` on the same model
-// in the same run: a tiny-but-not-trivial KoBART-shaped model (d_model 256, 6+6 layers,
-// made by fixtures/make_bart_fixtures.py --bench into a temporary folder), the kobart
+// in the same run: a seeded random model made by fixtures/make_bart_fixtures.py --bench into
+// a temporary folder, either small (d_model 256, 6+6 layers) or KoBART's own shape
+// (`--size kobart`: d_model 768, 6+6 layers, 16 heads, vocab 30000), the kobart
 // handler's beam search (4 beams, length_penalty 2.0, min_length 32), Korean news inputs.
 // Prints tokens per second for both, the ratio, and whether the outputs are identical.
 import ArgumentParser
@@ -12,7 +13,11 @@ struct BARTBench: ParsableCommand {
         commandName: "bart",
         abstract: "Generated tokens per second: labbook's BART beam search vs transformers generate (ratio > 1: labbook is faster).")
 
+    enum Size: String, ExpressibleByArgument, CaseIterable { case small, kobart }
+
     @Option(help: "A BART model folder; default: make the benchmark model in a temporary folder.") var modelDir: String?
+    @Option(help: "The model to make: small (d_model 256) or kobart (KoBART's shape: d_model 768, 16 heads, vocab 30000).")
+    var size: Size = .small
     @Option(help: "Python with torch and transformers.") var python = "python3"
     @Option(help: "Articles to summarize (from fixtures/korean-news.txt).") var inputs = 3
     @Option(help: "Beams (1 = greedy).") var beams = 4
@@ -23,7 +28,7 @@ struct BARTBench: ParsableCommand {
         let folder: URL
         if let modelDir { folder = URL(fileURLWithPath: modelDir) } else {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("labbook-bart-bench-\(UUID())")
-            try shell([python, root.appendingPathComponent("fixtures/make_bart_fixtures.py").path, "--bench", folder.path])
+            try shell([python, root.appendingPathComponent("fixtures/make_bart_fixtures.py").path, "--bench", folder.path, "--bench-size", size.rawValue])
         }
         defer { if modelDir == nil { try? FileManager.default.removeItem(at: folder) } }
         let news = try String(contentsOf: root.appendingPathComponent("fixtures/korean-news.txt"), encoding: .utf8)

@@ -2,4 +2,4 @@
 import ArgumentParser
 
 let benchSubcommands: [any ParsableCommand.Type] = [InvokeOverhead.self, BARTBench.self, ELECTRABench.self, YOLOBench.self,
-                                                     MaskRCNNBench.self, ServeBench.self]
+                                                     MaskRCNNBench.self, ServeBench.self, GemmBench.self]

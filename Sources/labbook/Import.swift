@@ -1,6 +1,7 @@
 // `labbook import NOTEBOOK.ipynb`: a lab book skeleton from a notebook (NotebookImporter).
 import ArgumentParser
 import Foundation
+import Formats
 import LabRunner
 
 struct Import: AsyncParsableCommand {
@@ -16,7 +17,7 @@ struct Import: AsyncParsableCommand {
         let engine = LabEngine()
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: notebook)) } catch {
-            throw Exit.invalid(ValidationError("cannot read \(notebook): \(error.localizedDescription)"))
+            throw Exit.invalid(ValidationError("cannot read \(notebook): \(FileProblem.reason(error, at: URL(fileURLWithPath: notebook)))"))
         }
         let yaml: String
         do { yaml = try NotebookImporter(catalog: engine.catalog).book(from: data, name: notebook) } catch {

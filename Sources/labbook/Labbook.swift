@@ -2,6 +2,7 @@
 import ArgumentParser
 import AWSWire
 import Foundation
+import Formats
 import Inference
 import LabRunner
 import Media
@@ -49,7 +50,9 @@ enum Exit {
         switch error {
         case is LabError, is LabErrors, is ValidationError, is RegistryError: return invalid(error)
         default:
-            FileHandle.standardError.write(Data("error: \(error.localizedDescription)\n".utf8))
+            // Foundation's own text names no file and no reason on Linux; a typed error describes itself.
+            let text = FileProblem.describe(error) ?? String(describing: error)
+            FileHandle.standardError.write(Data("error: \(text)\n".utf8))
             return ExitCode(1)
         }
     }

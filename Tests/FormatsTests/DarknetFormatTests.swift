@@ -60,6 +60,40 @@ final class DarknetFormatTests: XCTestCase {
         }
     }
 
+    /// Issue 15: unknown header versions and non-finite values are refused by name.
+    func testUnknownVersionsAndNonFiniteValuesAreRefused() throws {
+        XCTAssertThrowsError(try DarknetWeights(data: weightsFile(major: 100, minor: 0, seen64: true, floats: [1]), location: "w")) { error in
+            XCTAssertTrue("\(error)".contains("darknet weights version 100.0.0 is unknown"), "\(error)")
+        }
+        var weights = try DarknetWeights(data: weightsFile(major: 0, minor: 2, seen64: true, floats: [1, .nan, 3]), location: "w")
+        XCTAssertThrowsError(try weights.take(3, for: "layer 0 biases")) { error in
+            XCTAssertTrue("\(error)".contains("layer 0 biases: value 1 (float 1 of the file) is nan"), "\(error)")
+        }
+    }
+
+    /// Issue 15: a .cfg saved on Windows parses as the same file saved on Linux, and a
+    /// .cfg that is not UTF-8 is refused at its line and column.
+    func testWindowsLineEndingsAndBadTextAreHandled() throws {
+        let text = "[net]\nwidth=416\n\n[maxpool]\nsize=2\n"
+        let windows = try DarknetConfig(text: text.replacingOccurrences(of: "\n", with: "\r\n"), file: "crlf.cfg")
+        XCTAssertEqual(windows, try DarknetConfig(text: text, file: "crlf.cfg"))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("labbook-cfg-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let latin1 = folder.appendingPathComponent("latin1.cfg")
+        try (Data("[net]\n# caf".utf8) + [0xE9] + Data("\nwidth=1\n".utf8)).write(to: latin1)
+        XCTAssertThrowsError(try DarknetConfig(contentsOf: latin1)) { error in
+            XCTAssertTrue("\(error)".contains("byte 0xE9 at line 2, column 6"), "\(error)")
+        }
+    }
+
+    /// Issue 15: a pickle of a protocol no Python writes is named as such.
+    func testUnknownPickleProtocolIsNamed() {
+        XCTAssertThrowsError(try TorchCheckpoint.read(Data([0x80, 0x09, 0x7D, 0x2E]), location: "p9.pth")) { error in
+            XCTAssertTrue("\(error)".contains("pickle with protocol 9"), "\(error)")
+        }
+    }
+
     func testMD5KnownVectors() {
         XCTAssertEqual(MD5.hexDigest(Data()), "d41d8cd98f00b204e9800998ecf8427e")
         XCTAssertEqual(MD5.hexDigest(Data("The quick brown fox jumps over the lazy dog".utf8)), "9e107d9d372bb6826bd81d3542a419d6")

@@ -158,6 +158,9 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: readme, encoding: .utf8), before, "the last handout is untouched")
         let left = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasPrefix(".") }
         XCTAssertEqual(left, [], "no staging folder is left behind")
+        let state = "labbook-state-slow-\(process.processIdentifier)"
+        XCTAssertFalse(FileManager.default.fileExists(atPath: FileManager.default.temporaryDirectory.appendingPathComponent(state).path),
+                       "the interrupted run's state folder is removed")
     }
 
     func testVerboseShowsInputsAndLogLines() throws {

@@ -1,6 +1,9 @@
 // Files a run reads or writes that are not what they should be: each is refused by name and
 // nothing that labbook did not make is replaced; the run's temporary state does not outlive it.
 import Foundation
+import Models
+import Media
+import Formats
 import XCTest
 @testable import LabRunner
 
@@ -33,9 +36,10 @@ final class HostileFileTests: XCTestCase {
         try Data("id: a\ntitle: 한글\nintro: caf".utf8 + [0xE9, 0x20, 0x21]).write(to: file)
         XCTAssertTrue(loadError(file).hasSuffix("latin1.yaml:3:11: the file is not UTF-8 text: byte 0xE9 cannot start or continue a character"),
                       loadError(file))
-        let location = BookFile.firstInvalidUTF8(Data("가나\n다라마\u{0}".utf8 + [0xFF]))
-        XCTAssertEqual(location.line, 2)
-        XCTAssertEqual(location.column, 5)
+        let location = try XCTUnwrap(TextPosition.firstInvalidUTF8(in: Data("가나\n다라마\u{0}".utf8 + [0xFF])))
+        XCTAssertEqual(location.position, TextPosition(line: 2, column: 5))
+        XCTAssertEqual(location.byte, 0xFF)
+        XCTAssertNil(TextPosition.firstInvalidUTF8(in: Data("가나\r\n다".utf8)))
     }
 
     func testAliasBombIsRefusedAtOnce() throws {
@@ -114,5 +118,69 @@ final class HostileFileTests: XCTestCase {
                                            options: RunOptions(outputRoot: dir.appendingPathComponent("out"), language: .en, allowRead: [secret]),
                                            progress: .silent)
         XCTAssertEqual(allowed.exitCode, 0, "--allow-read widens the rule")
+    }
+
+    /// Issue 15: every step that reads a file the book names is confined, not only read-file:
+    /// a model folder (packaged and listed in the handout) and an image to show.
+    func testEveryReadingStepIsConfined() async throws {
+        let secret = FileManager.default.temporaryDirectory.appendingPathComponent("labbook-secret-\(UUID())")
+        try FileManager.default.copyItem(at: try TinyModels.fixture("models/nsmc-tiny"), to: secret)
+        defer { try? FileManager.default.removeItem(at: secret) }
+        let png = try PNGEncoder.encode(try RGBImage(width: 4, height: 4, fill: RGB(1, 2, 3)))
+        try png.write(to: secret.appendingPathComponent("face.png"))
+        let steps = [
+            "{kind: model.package, id: pkg, model: \"\(secret.path)\", program: nsmc}",
+            "{kind: image.show, id: show, file: \"\(secret.path)/face.png\", caption: x}",
+        ]
+        let file = dir.appendingPathComponent("book.yaml")
+        for step in steps {
+            try Data("id: thief\ntitle: thief\nsteps:\n  - \(step)\n".utf8).write(to: file)
+            let engine = LabEngine()
+            let outcome = try await engine.run([try engine.load(file)], overrides: [:],
+                                               options: RunOptions(outputRoot: dir.appendingPathComponent("out"), language: .en),
+                                               progress: .silent)
+            let failure = outcome.runs[0].records[0].failure ?? ""
+            XCTAssertTrue(failure.contains("outside the folders a book may read"), "\(step): \(failure)")
+            XCTAssertEqual(InterruptCleanup.stateFolders(), [], "a failed run leaves no temporary state either")
+        }
+    }
+
+    /// Issue 15: a device is refused by name even where reading is allowed, instead of being
+    /// read without end; a --junit whose folder cannot be made is refused before the run.
+    func testDevicesAndMissingReportFoldersAreRefusedByName() async throws {
+        let file = dir.appendingPathComponent("book.yaml")
+        try Data("id: dev\ntitle: dev\nsteps:\n  - {kind: read-file, id: zero, path: /dev/zero}\n".utf8).write(to: file)
+        let engine = LabEngine()
+        let outcome = try await engine.run([try engine.load(file)], overrides: [:],
+                                           options: RunOptions(outputRoot: dir.appendingPathComponent("out"), language: .en,
+                                                               allowRead: [URL(fileURLWithPath: "/dev")]),
+                                           progress: .silent)
+        let failure = outcome.runs[0].records[0].failure ?? ""
+        XCTAssertTrue(failure.contains("/dev/zero is not a regular file (a device, pipe or socket)"), failure)
+        let blocker = dir.appendingPathComponent("a-file")
+        try Data("x".utf8).write(to: blocker)
+        let impossible = blocker.appendingPathComponent("junit.xml")
+        do {
+            _ = try await run(junit: impossible, out: dir.appendingPathComponent("out"))
+            XCTFail("--junit under a file accepted")
+        } catch {
+            XCTAssertTrue("\(error)".contains("--junit \(impossible.path): cannot make the folder \(blocker.path)"), "\(error)")
+        }
+    }
+
+    /// Issue 15: a parameter file is read as a book is: an alias bomb is refused at once.
+    func testAliasBombInAParameterFileIsRefused() throws {
+        let book = dir.appendingPathComponent("book.yaml")
+        try Data("id: p\ntitle: p\nparams: {n: {type: int, default: 1}}\nsteps:\n  - {kind: prose, text: \"${params.n}\"}\n".utf8).write(to: book)
+        var yaml = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        for level in 1..<12 { yaml += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ", ") + "]\n" }
+        let parameters = dir.appendingPathComponent("params.yaml")
+        try Data(yaml.utf8).write(to: parameters)
+        let engine = LabEngine()
+        let started = Date()
+        XCTAssertThrowsError(try engine.parameterOverrides(assignments: [], files: [parameters], books: [try engine.load(book)])) { error in
+            XCTAssertTrue("\(error)".contains("params.yaml:1:5: YAML anchors and aliases (&a0, *a0) are not supported"), "\(error)")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 2)
     }
 }

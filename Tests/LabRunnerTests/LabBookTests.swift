@@ -82,6 +82,17 @@ final class HandoutNumberTests: XCTestCase {
         XCTAssertEqual(value.handoutJSON, "{\n  \"seconds\": [0.02686, 3]\n}")
         XCTAssertEqual(value.prettyJSON, "{\n  \"seconds\": [0.026858806610107422, 3]\n}")
     }
+
+    /// 4.807e+06 read as a transcript; a rate or a count that large reads best in full.
+    func testLargeFractionsReadAsWholeNumbers() {
+        XCTAssertEqual(LabValue.format(significant: 4807123.4), "4807123")
+        XCTAssertEqual(LabValue.format(significant: -1234567.89), "-1234568")
+        XCTAssertEqual(LabValue.format(significant: 999999.5), "999999.5")
+        XCTAssertEqual(LabValue.format(significant: 4807000.0), "4807000.0", "whole numbers read as before")
+        let value = LabValue.object(LabObject([("bytes_per_second", .number(4806977.123))]))
+        XCTAssertEqual(value.handoutJSON, "{\n  \"bytes_per_second\": 4806977\n}")
+        XCTAssertFalse(value.handoutJSON.contains("e+"))
+    }
 }
 
 final class HandoutPathTests: XCTestCase {
@@ -94,6 +105,17 @@ final class HandoutPathTests: XCTestCase {
         XCTAssertEqual(paths.apply(to: "`/work/main/labs/03.yaml`"), "`./labs/03.yaml`")
         XCTAssertEqual(paths.apply(to: #"model_data="file:///tmp/labbook-state-lab-42/a.tar.gz""#), #"model_data="file://<state>/a.tar.gz""#)
         XCTAssertEqual(paths.apply(to: "s3://bucket/root/x and /rooted/y and /work/mainline"), "s3://bucket/root/x and /rooted/y and /work/mainline")
+    }
+
+    /// A record from the result cache names the state folder of the run that made it.
+    func testAnEarlierRunsStateFolderReadsAsState() {
+        let paths = HandoutPaths(stateDirectory: URL(fileURLWithPath: "/tmp/labbook-state-lab-42"),
+                                 workingDirectory: "/work/main", home: "/root")
+        XCTAssertEqual(paths.apply(to: #""Path": "/tmp/labbook-state-lab-7/package.model.tar.gz""#), #""Path": "<state>/package.model.tar.gz""#)
+        XCTAssertEqual(paths.apply(to: "`/var/folders/x1/T/labbook-state-my-lab-03-123/local/nsmc`"), "`<state>/local/nsmc`")
+        XCTAssertEqual(paths.apply(to: #"model_data="file:///tmp/labbook-state-lab-9""#), #"model_data="file://<state>""#)
+        XCTAssertEqual(paths.apply(to: "/root/labbook-state-notes.txt and s3://b/tmp/labbook-state-lab-1/x"),
+                       "~/labbook-state-notes.txt and s3://b/tmp/labbook-state-lab-1/x")
     }
 }
 

@@ -155,7 +155,7 @@ final class RunTests: XCTestCase {
           - {kind: read-file, id: cleanup, path: sample.jsonl, always: true}
         """))
         XCTAssertEqual(outcome.runs[0].records.map(\.status), [.failed, .skipped, .passed])
-        XCTAssertTrue(outcome.runs[0].records[0].failure?.contains("book.yaml:4:42: cannot read") ?? false,
+        XCTAssertTrue(outcome.runs[0].records[0].failure?.contains("book.yaml:4:42: no such file: ") ?? false,
                       outcome.runs[0].records[0].failure ?? "")
     }
 
@@ -263,6 +263,70 @@ final class RunTests: XCTestCase {
         let handout = try String(contentsOf: dir.appendingPathComponent("out/nobucket/README.md"), encoding: .utf8)
         XCTAssertTrue(handout.contains("의 AWS 호출(s3.get_object)이 NoSuchBucket 오류(HTTP 404)로 실패했습니다. AWS의 메시지 그대로: "), handout)
         XCTAssertTrue(outcome.runs[0].records[0].failure?.contains("NoSuchBucket") ?? false, "the console keeps the English")
+    }
+
+    /// A step's own error (a LabError thrown while it runs) reads in Korean in a Korean
+    /// handout; the terminal and JUnit keep the English.
+    func testAStepErrorIsExplainedInKorean() async throws {
+        let outcome = try await run(try book("""
+        id: koerror
+        title: 한국어 오류
+        steps:
+          - kind: figure
+            id: bars
+            chart: bar
+            caption: 막대
+            categories: [가, 나]
+            values: [1, 2, 3]
+          - {kind: clock.sleep, id: nap, always: true, Seconds: -1}
+        """))
+        XCTAssertEqual(outcome.exitCode, 1)
+        let records = outcome.runs[0].records
+        XCTAssertTrue(records[0].failure?.contains("a bar chart needs as many values (3) as categories (2)") ?? false, records[0].failure ?? "")
+        XCTAssertTrue(records[1].failure?.contains("Seconds must be between 0 and one week") ?? false, records[1].failure ?? "")
+        let handout = try String(contentsOf: dir.appendingPathComponent("out/koerror/README.md"), encoding: .utf8)
+        XCTAssertTrue(handout.contains("막대 차트의 values(3개)와 categories(2개)는 개수가 같아야 합니다"), handout)
+        XCTAssertTrue(handout.contains("Seconds는 0부터 일주일 사이여야 합니다"), handout)
+        XCTAssertFalse(handout.contains("a bar chart needs as many values"), handout)
+        XCTAssertFalse(handout.contains("Seconds must be between"), handout)
+
+        // The same book in English keeps the English in the handout.
+        let english = try await run(try book("""
+        id: koerror
+        title: 한국어 오류
+        steps:
+          - {kind: clock.sleep, id: nap, Seconds: -1}
+        """), language: .en)
+        XCTAssertEqual(english.exitCode, 1)
+        let englishHandout = try String(contentsOf: dir.appendingPathComponent("out/koerror/README.md"), encoding: .utf8)
+        XCTAssertTrue(englishHandout.contains("Seconds must be between 0 and one week"), englishHandout)
+        XCTAssertFalse(englishHandout.contains("일주일"), englishHandout)
+    }
+
+    /// A nested step's failure inside `repeat` keeps its Korean text on the way up.
+    func testARepeatedStepsMissReadsInKorean() async throws {
+        let outcome = try await run(try book("""
+        id: komiss
+        title: 반복 실패
+        steps:
+          - kind: repeat
+            id: burst
+            times: 2
+            steps:
+              - kind: read-file
+                id: again
+                path: sample.jsonl
+                expect:
+                  - {path: $.records, count: 5}
+        """))
+        XCTAssertEqual(outcome.exitCode, 1)
+        let failure = outcome.runs[0].records[0].failure ?? ""
+        XCTAssertTrue(failure.contains("step 'again' (iteration 0)"), failure)
+        XCTAssertTrue(failure.contains("expected 5 items, actual 2"), failure)
+        let handout = try String(contentsOf: dir.appendingPathComponent("out/komiss/README.md"), encoding: .utf8)
+        XCTAssertTrue(handout.contains("단계 'again' (반복 index 0): "), handout)
+        XCTAssertTrue(handout.contains("기대한 항목 수: 5개, 실제: 2개"), handout)
+        XCTAssertFalse(handout.contains("expected 5 items"), handout)
     }
 
     func testHostileValuesFailCleanly() async throws {

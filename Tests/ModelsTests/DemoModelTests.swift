@@ -91,4 +91,35 @@ final class ModelConfigMessageTests: XCTestCase {
             XCTAssertEqual("\(error)", #"config.json: 'hidden_size' must be a positive integer up to 4194304, found the string "64""#)
         }
     }
+
+    /// Issue 15: an epsilon that would divide by zero or below it is refused when read.
+    func testLayerNormEpsilonMustBeSmallAndPositive() throws {
+        let base = #""model_type": "electra", "hidden_size": 4, "vocab_size": 10, "num_hidden_layers": 1, "num_attention_heads": 1, "intermediate_size": 4"#
+        for bad in ["-1", "0", "true", "\"1e-12\""] {
+            XCTAssertThrowsError(try ELECTRAConfig(json: Data("{\(base), \"layer_norm_eps\": \(bad)}".utf8)), bad) { error in
+                XCTAssertTrue("\(error)".contains("'layer_norm_eps' must be a small positive number"), "\(bad): \(error)")
+            }
+        }
+        XCTAssertEqual(try ELECTRAConfig(json: Data("{\(base), \"layer_norm_eps\": 1e-5}".utf8)).layerNormEps, 1e-5)
+        XCTAssertEqual(try ELECTRAConfig(json: Data("{\(base)}".utf8)).layerNormEps, 1e-12)
+    }
+
+    /// Issue 15: a missing tokenizer and a tokenizer larger than the embedding are named when
+    /// the folder loads, not at the first request.
+    func testTokenizerProblemsAreNamedAtLoad() throws {
+        let source = try TinyModels.fixture("models/nsmc-tiny")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("labbook-vocab-\(UUID())")
+        try FileManager.default.copyItem(at: source, to: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("vocab/tokenizer.json"))
+        let vocab = folder.appendingPathComponent("vocab/vocab.txt")
+        try (try String(contentsOf: vocab, encoding: .utf8) + "추가1\n추가2\n").write(to: vocab, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ELECTRAClassifier(directory: folder)) { error in
+            XCTAssertTrue("\(error)".contains("vocab/vocab.txt: the tokenizer has ids up to 2001, but config.json says vocab_size 2000"), "\(error)")
+        }
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("vocab"))
+        XCTAssertThrowsError(try ELECTRAClassifier(directory: folder)) { error in
+            XCTAssertTrue("\(error)".contains("vocab/tokenizer.json or vocab/vocab.txt"), "\(error)")
+        }
+    }
 }

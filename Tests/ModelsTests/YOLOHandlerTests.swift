@@ -41,6 +41,27 @@ final class YOLOHandlerTests: XCTestCase {
         }
     }
 
+    /// Issue 15: 0 and 1 are thresholds (JSONSerialization's 0 and 1 also pass `is Bool` on
+    /// Linux), `true` is not, and a JSON Lines body is not taken for JSON.
+    func testThresholdsAtTheEndsAndJSONLinesBodies() throws {
+        let handler = try YOLODetectHandler(directory: try TinyModels.fixture("models/yolo-mini"))
+        let image = try PNGEncoder.encode(try RGBImage(width: 40, height: 30, fill: RGB(10, 200, 90))).base64EncodedString()
+        for threshold in ["0", "1", "0.0", "1e-3"] {
+            let body = Data(#"{"image": "\#(image)", "threshold": \#(threshold), "nms_threshold": \#(threshold)}"#.utf8)
+            XCTAssertNoThrow(try handler.invoke(body: body, contentType: "application/json", accept: ""), threshold)
+        }
+        XCTAssertThrowsError(try handler.invoke(body: Data(#"{"image": "\#(image)", "threshold": true}"#.utf8),
+                                                contentType: "application/json", accept: "")) { error in
+            XCTAssertEqual((error as? HandlerError)?.statusCode, 400, "\(error)")
+        }
+        XCTAssertThrowsError(try handler.invoke(body: Data(#"{"image": "\#(image)"}"#.utf8) + Data("\n".utf8),
+                                                contentType: "application/jsonlines", accept: "")) { error in
+            XCTAssertEqual((error as? HandlerError)?.statusCode, 415, "\(error)")
+            XCTAssertTrue("\(error)".contains("application/jsonlines"), "\(error)")
+        }
+        XCTAssertNoThrow(try handler.invoke(body: Data(#"{"image": "\#(image)"}"#.utf8), contentType: "Application/JSON; charset=utf-8", accept: ""))
+    }
+
     /// Lab 4's call: motorcycle_left.png as a base64 JPEG, letterbox, threshold 0.3.
     func testLambdaFindsTheMotorbikeAndReturnsAnAnnotatedJPEG() throws {
         let handler = try YOLOLambdaHandler(imageDirectory: try DarknetAssets.yoloV3TinyDirectory())

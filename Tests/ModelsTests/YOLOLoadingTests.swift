@@ -76,6 +76,13 @@ final class YOLOLoadingTests: XCTestCase {
              "padding 4 leaves windows of size 1 outside the map"),
             (cfg.replacingOccurrences(of: "[maxpool]\nsize=2\nstride=2\n", with: "[maxpool]\nsize=-9223372036854775808\n"),
              "size and stride must be 1...1024"),
+            // Issue 15: nonsense that used to be accepted.
+            (cfg.replacingOccurrences(of: "[upsample]\nstride=2", with: "[upsample]\nstride=0"), "stride"),
+            (cfg.replacingOccurrences(of: "[upsample]\nstride=2", with: "[upsample]\nstride=-1"), "stride"),
+            (cfg.replacingOccurrences(of: "[upsample]\nstride=2", with: "[upsample]\nstride=100"), "stride"),
+            (cfg.replacingOccurrences(of: "num=9", with: "num=-1"), "[yolo] num=-1, but anchors gives 9"),
+            (cfg.replacingOccurrences(of: "anchors = 4,5", with: "anchors = nan,5"), "[yolo] anchors: value 1 is nan"),
+            (cfg.replacingOccurrences(of: "anchors = 4,5", with: "anchors = -4,5"), "[yolo] anchors: value 1 is -4.0"),
         ]
         for (text, message) in cases {
             XCTAssertThrowsError(try YOLOv3(config: try DarknetConfig(text: text, file: "bad.cfg"),

@@ -1,5 +1,6 @@
 // Reading a lab book or a parameter file: bounded in size, and every refusal names the file
 // and, for bad text, the line and column, instead of a Foundation error code.
+import Formats
 import Foundation
 
 enum BookFile {
@@ -24,30 +25,10 @@ enum BookFile {
         let data: Data
         do { data = try Data(contentsOf: url) } catch { throw LabError(location, "cannot read the file: permission denied or I/O error") }
         guard let text = String(data: data, encoding: .utf8) else {
-            let (line, column, byte) = firstInvalidUTF8(data)
-            throw LabError(location.at(line: line, column: column), String(format: "the file is not UTF-8 text: byte 0x%02X cannot start or continue a character", byte))
+            let (position, byte) = TextPosition.firstInvalidUTF8(in: data) ?? (TextPosition(line: 1, column: 1), 0)
+            throw LabError(location.at(line: position.line, column: position.column),
+                           String(format: "the file is not UTF-8 text: byte 0x%02X cannot start or continue a character", byte))
         }
         return text
-    }
-
-    /// Where the first byte that breaks UTF-8 is, as line and column (columns count characters).
-    static func firstInvalidUTF8(_ data: Data) -> (line: Int, column: Int, byte: UInt8) {
-        var line = 1, lineStart = 0
-        var index = 0
-        let bytes = [UInt8](data)
-        while index < bytes.count {
-            let lead = bytes[index]
-            let length = lead < 0x80 ? 1 : lead >> 5 == 0b110 ? 2 : lead >> 4 == 0b1110 ? 3 : lead >> 3 == 0b11110 ? 4 : 0
-            let end = index + length
-            let valid = length > 0 && end <= bytes.count
-                && String(bytes: bytes[index..<end], encoding: .utf8) != nil
-            guard valid else {
-                let column = (String(bytes: bytes[lineStart..<index], encoding: .utf8)?.count ?? (index - lineStart)) + 1
-                return (line, column, lead)
-            }
-            if lead == 0x0A { line += 1; lineStart = end }
-            index = end
-        }
-        return (line, 1, 0)
     }
 }

@@ -1,4 +1,5 @@
 // A strict JSON parser (RFC 8259) that keeps integers exact and says where it stopped.
+import Formats
 import Foundation
 
 public struct JSONParseError: Error, Equatable, CustomStringConvertible {
@@ -8,11 +9,7 @@ public struct JSONParseError: Error, Equatable, CustomStringConvertible {
 
     /// "line 3, column 14: ..." for a reader looking at the text.
     public func located(in data: Data) -> String {
-        let before = data.prefix(max(0, min(offset, data.count)))
-        let line = before.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
-        let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? before.startIndex
-        let column = String(decoding: before[lineStart...], as: UTF8.self).count + 1
-        return "invalid JSON at line \(line), column \(column): \(message)"
+        "invalid JSON at \(TextPosition(ofByte: offset, in: data)): \(message)"
     }
 }
 

@@ -23,6 +23,19 @@ public indirect enum LabValue: Sendable, Equatable {
         }
     }
 
+    /// `typeName` in a Korean handout's messages.
+    public var koreanTypeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "참/거짓"
+        case .int: "정수"
+        case .number: "숫자"
+        case .string: "문자열"
+        case .list: "리스트"
+        case .object: "매핑"
+        }
+    }
+
     public var string: String? { if case let .string(s) = self { s } else { nil } }
     public var list: [LabValue]? { if case let .list(l) = self { l } else { nil } }
     public var object: LabObject? { if case let .object(o) = self { o } else { nil } }

@@ -59,11 +59,14 @@ extension LabValue {
         return "\(d)"
     }
 
-    /// Four significant digits, as JSON: plain decimals from 1e-4 to 1e6, exponents outside.
+    /// Four significant digits, as JSON: plain decimals from 1e-4 up, whole numbers from 1e6
+    /// (4807123, not 4.807e+06: a byte count or a timestamp reads best in full), exponents below 1e-4.
     static func format(significant d: Double) -> String {
         let magnitude = abs(d)
         guard d.isFinite, d.rounded() != d else { return format(number: d) }
-        guard magnitude >= 1e-4, magnitude < 1e6 else { return String(format: "%.3e", d) }
+        // A double with a fraction is below 2^53, so this is at most 16 digits.
+        if magnitude >= 1e6 { return String(format: "%.0f", d) }
+        guard magnitude >= 1e-4 else { return String(format: "%.3e", d) }
         let decimals = max(1, 3 - Int(log10(magnitude).rounded(.down)))
         var text = String(format: "%.\(decimals)f", d)
         while text.hasSuffix("0"), !text.hasSuffix(".0") { text.removeLast() }

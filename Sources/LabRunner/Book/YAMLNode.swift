@@ -1,5 +1,6 @@
 // A YAML document as a tree of located nodes, read through Yams (libyaml). Every
 // error about a lab book points at one of these locations.
+import Formats
 import Foundation
 import Yams
 
@@ -48,6 +49,9 @@ public struct BookNode: Sendable {
 }
 
 enum YAMLReader {
+    /// Lab books are a few levels deep; far deeper is a mistake or an attack on the parser.
+    static let maxDepth = 64
+
     /// Parses one YAML document. Syntax errors come back located, never as a crash.
     static func read(_ text: String, file: String) throws -> BookNode {
         if let anchor = YAMLAliasScan.firstAnchor(in: text) {
@@ -60,7 +64,7 @@ enum YAMLReader {
         } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
             throw duplicateKeyError(duplicates.sorted().first ?? "?", mapping: context.mark, text: text, file: file)
         } catch let error as YamlError {
-            throw locate(error, file: file)
+            throw locate(error, file: file, text: text)
         }
         guard let node else {
             throw LabError(.synthetic(file).at(line: 1, column: 1), "the file is empty; a lab book is a YAML mapping")
@@ -83,15 +87,21 @@ enum YAMLReader {
         return LabError(SourceLocation(file: file, line: mapping.line, column: mapping.column), "duplicate key '\(key)' in this mapping")
     }
 
-    private static func locate(_ error: YamlError, file: String) -> LabError {
+    private static func locate(_ error: YamlError, file: String, text: String) -> LabError {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
+            let location = SourceLocation(file: file, line: mark.line, column: mark.column)
+            // libyaml's own wording names its C function and leaves a stray parenthesis.
+            if problem.hasPrefix("Maximum nesting level") { return LabError(location, "nesting deeper than \(maxDepth) levels") }
             let where_ = context.map { " (\($0.text))" } ?? ""
-            return LabError(SourceLocation(file: file, line: mark.line, column: mark.column),
-                            "YAML syntax error: \(problem)\(where_)")
-        case let .reader(problem, offset, _, _):
-            return LabError(.synthetic(file), "cannot read YAML: \(problem) at byte \(offset ?? 0)")
+            return LabError(location, "YAML syntax error: \(problem)\(where_)")
+        case let .reader(problem, offset, value, _):
+            // Yams gives the offset in Characters.
+            let position = TextPosition(ofByte: text.prefix(offset ?? 0).utf8.count, in: text.utf8)
+            let byte = value >= 0 ? String(format: " (0x%02X)", value) : ""
+            return LabError(SourceLocation(file: file, line: position.line, column: position.column),
+                            "cannot read YAML: \(problem)\(byte)")
         default:
             return LabError(.synthetic(file), "cannot read YAML: \(error)")
         }
@@ -99,7 +109,7 @@ enum YAMLReader {
 
     private static func convert(_ node: Node, file: String, lines: [Substring], depth: Int) throws -> BookNode {
         let location = node.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? .synthetic(file)
-        guard depth < 64 else { throw LabError(location, "nesting deeper than 64 levels") }
+        guard depth < maxDepth else { throw LabError(location, "nesting deeper than \(maxDepth) levels") }
         switch node {
         case let .scalar(scalar):
             // A block scalar (| or >) starts on the next line: its mark is the indicator's.

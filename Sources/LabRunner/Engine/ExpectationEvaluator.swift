@@ -28,11 +28,11 @@ enum ExpectationEvaluator {
             guard let problem = try check(expectation.check, actual: actual, context: context) else { return nil }
             return joined(problem)
         } catch let error as PathError {
-            return joined(Bilingual("\(error.message) (at \(error.path))"))
+            return joined(Bilingual("\(error.message) (at \(error.path))", "\(error.koMessage) (위치: \(error.path))"))
         } catch let error as LabError {
-            return joined(Bilingual(error.message))
+            return joined(Bilingual(error.message, error.ko ?? error.message))
         } catch {
-            return joined(Bilingual("\(error)"))
+            return joined(Bilingual("\(error)", "확인하는 중 오류가 났습니다. 원래 메시지: \(error)"))
         }
     }
 
@@ -45,7 +45,10 @@ enum ExpectationEvaluator {
         }
         func number(_ node: BookNode) throws -> Double {
             let value = try expected(node)
-            guard let d = value.double else { throw LabError(node.location, "expected a number to compare with, found \(value.jsonString)") }
+            guard let d = value.double else {
+                throw LabError(node.location, "expected a number to compare with, found \(value.jsonString)",
+                               ko: "비교할 숫자가 와야 하는데 \(value.jsonString)입니다")
+            }
             return d
         }
         switch check {
@@ -81,14 +84,16 @@ enum ExpectationEvaluator {
                 return miss("text matching /\(pattern)/", "/\(pattern)/에 맞는 텍스트")
             }
             guard let regex = try? NSRegularExpression(pattern: pattern) else {
-                throw LabError(node.location, "'regex' is not a valid regular expression: \(pattern)")
+                throw LabError(node.location, "'regex' is not a valid regular expression: \(pattern)",
+                               ko: "'regex'가 올바른 정규 표현식이 아닙니다: \(pattern)")
             }
             let found = regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
             return found ? nil : miss("text matching /\(pattern)/", "/\(pattern)/에 맞는 텍스트")
         case let .count(node):
             let value = try expected(node)
             guard let want = value.int, want >= 0 else {
-                throw LabError(node.location, "'count' is a whole number of items, found \(value.jsonString)")
+                throw LabError(node.location, "'count' is a whole number of items, found \(value.jsonString)",
+                               ko: "'count'에는 항목 수(0 이상의 정수)가 와야 하는데 \(value.jsonString)입니다")
             }
             let got: Int? = switch actual {
             case let .list(l): l.count

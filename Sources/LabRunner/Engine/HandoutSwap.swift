@@ -20,7 +20,7 @@ enum HandoutSwap {
         removeAbandoned(beside: final)
         try? files.removeItem(at: staging)
         try files.createDirectory(at: staging, withIntermediateDirectories: true)
-        InterruptCleanup.register(staging: staging)
+        InterruptCleanup.register(temporary: staging)
         try Data().write(to: staging.appendingPathComponent(LabEngine.outputMarker))
         let digests = final.appendingPathComponent(ResultCache.folderName).appendingPathComponent("digests.json")
         if files.fileExists(atPath: digests.path) {
@@ -49,21 +49,21 @@ enum HandoutSwap {
                 try files.moveItem(at: final, to: old)
                 try files.moveItem(at: staging, to: final)
                 try? files.removeItem(at: old)
-                InterruptCleanup.unregister(staging: staging)
+                InterruptCleanup.unregister(temporary: staging)
                 return
             }
             try? files.removeItem(at: staging)  // now the last handout
         } else {
             try files.moveItem(at: staging, to: final)
         }
-        InterruptCleanup.unregister(staging: staging)
+        InterruptCleanup.unregister(temporary: staging)
     }
 
     /// After a run that threw: the staging folder goes, the last handout stays.
     static func discard(_ session: RunSession) {
         guard let staging = session.staging, FileManager.default.fileExists(atPath: staging.path) else { return }
         try? FileManager.default.removeItem(at: staging)
-        InterruptCleanup.unregister(staging: staging)
+        InterruptCleanup.unregister(temporary: staging)
     }
 
     /// Swaps two paths in one step; false where the system or file system cannot.

@@ -12,12 +12,15 @@ enum ImageExpectation {
 
     static func check(path: String, size: [Int]?, reference: String?, tolerance: Double, context: StepContext) throws -> String? {
         let file = path.hasPrefix("/") ? URL(fileURLWithPath: path) : context.session.outputDirectory.appendingPathComponent(path)
+        // A failed comparison copies both pictures into the handout: only readable files qualify.
+        try context.confine(file, written: path, at: .synthetic(path))
         let image = try decode(file, what: path)
         if let size, [image.width, image.height] != size {
             return "expected an image of \(size[0])×\(size[1]), actual \(image.width)×\(image.height)"
         }
         guard let reference else { return nil }
         let referenceFile = context.bookFile(reference)
+        try context.confine(referenceFile, written: reference, at: .synthetic(reference))
         context.session.noteRead(referenceFile)
         let expected = try decode(referenceFile, what: reference)
         let difference = perceptualDifference(image, expected)
@@ -60,9 +63,11 @@ enum ImageExpectation {
     }
 
     private static func decode(_ url: URL, what: String) throws -> RGBImage {
-        guard let data = try? Data(contentsOf: url) else { throw LabError(.synthetic(what), "no image at \(url.path)") }
+        guard let data = try? Data(contentsOf: url) else {
+            throw LabError(.synthetic(what), "no image at \(url.path)", ko: "\(url.path)에 이미지가 없습니다")
+        }
         do { return try ImageDecoder.decode(data) } catch {
-            throw LabError(.synthetic(what), "cannot decode \(url.path): \(error)")
+            throw LabError(.synthetic(what), "cannot decode \(url.path): \(error)", ko: "\(url.path) 이미지를 디코딩할 수 없습니다: \(error)")
         }
     }
 

@@ -5,14 +5,14 @@ import Foundation
 
 public enum InterruptCleanup {
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
-    nonisolated(unsafe) private static var staging: Set<URL> = []
+    nonisolated(unsafe) private static var temporary: Set<URL> = []
     private static let lock = NSLock()
 
-    /// A handout being written in a staging folder: removed if the run is interrupted, so
-    /// the last complete handout stays as it was.
-    static func register(staging folder: URL) { _ = lock.withLock { staging.insert(folder) } }
+    /// A folder this run made and removes when done (a handout's staging folder, so the last
+    /// complete handout stays as it was; Chromium's profile): removed too if the run is interrupted.
+    static func register(temporary folder: URL) { _ = lock.withLock { temporary.insert(folder) } }
 
-    static func unregister(staging folder: URL) { _ = lock.withLock { staging.remove(folder) } }
+    static func unregister(temporary folder: URL) { _ = lock.withLock { temporary.remove(folder) } }
 
     /// The state folders this process made: `labbook-state-<lab>-<pid>` in the temporary folder.
     static func stateFolders() -> [URL] {
@@ -28,7 +28,7 @@ public enum InterruptCleanup {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                for folder in stateFolders() + lock.withLock({ Array(staging) }) { try? FileManager.default.removeItem(at: folder) }
+                for folder in stateFolders() + lock.withLock({ Array(temporary) }) { try? FileManager.default.removeItem(at: folder) }
                 FileHandle.standardError.write(Data("\ninterrupted: temporary state removed; the last handout is as it was\n".utf8))
                 exit(code)
             }

@@ -1,5 +1,6 @@
 // The runner's front door, used by the CLI: load and check books, resolve parameters,
 // run books and write their handouts and JUnit report.
+import Formats
 import Foundation
 import Models
 import Serving
@@ -220,6 +221,15 @@ public struct LabEngine: Sendable {
     /// A report path may be new or a regular file (replaced); never a link, device or folder,
     /// which an atomic rename would turn into a plain file.
     static func checkReplaceable(_ file: URL, option: String) throws {
+        // Checked before the run, so a report that cannot be written does not cost a whole run.
+        // Its folder is made like --out's (`--out output --junit output/junit.xml`).
+        let parent = file.deletingLastPathComponent()
+        do { try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true) } catch {
+            throw LabError(.synthetic("\(option) \(file.path)"), "cannot make the folder \(parent.path): \(FileProblem.reason(error, at: parent))")
+        }
+        guard FileManager.default.isWritableFile(atPath: parent.path) else {
+            throw LabError(.synthetic("\(option) \(file.path)"), "the folder \(parent.path) is not writable (permission denied)")
+        }
         guard let type = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.type] as? FileAttributeType else { return }
         guard type == .typeRegular else {
             let what = type == .typeSymbolicLink ? "a symbolic link" : type == .typeDirectory ? "a folder" : "not a regular file (a device, pipe or socket)"

@@ -35,21 +35,25 @@ public final class LabServices: @unchecked Sendable {
 
     func addLocalEndpoint(_ name: String, _ container: ModelContainer, at location: SourceLocation) throws {
         try lock.withLock {
-            guard localEndpoints[name] == nil else { throw LabError(location, "a local endpoint named '\(name)' is already running") }
+            guard localEndpoints[name] == nil else {
+                throw LabError(location, "a local endpoint named '\(name)' is already running", ko: "이름이 '\(name)'인 로컬 엔드포인트가 이미 실행 중입니다")
+            }
             localEndpoints[name] = container
         }
     }
 
     func checkLocalEndpointFree(_ name: String, at location: SourceLocation) throws {
         try lock.withLock {
-            if localEndpoints[name] != nil { throw LabError(location, "a local endpoint named '\(name)' is already running") }
+            if localEndpoints[name] != nil {
+                throw LabError(location, "a local endpoint named '\(name)' is already running", ko: "이름이 '\(name)'인 로컬 엔드포인트가 이미 실행 중입니다")
+            }
         }
     }
 
     func localEndpoint(_ name: String, at location: SourceLocation) throws -> ModelContainer {
         try lock.withLock {
             guard let container = localEndpoints[name] else {
-                throw LabError.unknown("local endpoint", name, at: location, known: localEndpoints.keys.sorted())
+                throw LabError.unknown("local endpoint", name, at: location, known: localEndpoints.keys.sorted(), koWhat: "로컬 엔드포인트")
             }
             return container
         }

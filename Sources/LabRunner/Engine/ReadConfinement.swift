@@ -14,21 +14,47 @@ extension StepContext {
             ("this run's state", session.services.stateDirectory),
             ("the asset cache", DarknetAssets.cacheDirectory.deletingLastPathComponent()),
         ]
+        // labbook's own models, also when a book names one by its path.
+        roots += session.services.fixtures.values.map { ("labbook's models", $0) }
         roots += session.options.allowRead.map { ("--allow-read", $0) }
         return roots.map { ($0.0, $0.1.standardizedFileURL.resolvingSymlinksInPath().path) }
     }
 
     /// A file a step reads, by the path written in the book: looked up as `inputFile` does,
-    /// then refused with the rule and the way to widen it when it lies outside every root.
+    /// then refused with the rule and the way to widen it when it lies outside every root,
+    /// and refused by name when it is missing or not a regular file (a device or a pipe
+    /// could hang the run or feed it without end).
     func readableFile(_ path: String, at location: SourceLocation) throws -> URL {
         let url = inputFile(path)
+        try confine(url, written: path, at: location)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw LabError(location, "no such file: \(url.path)", ko: "파일이 없습니다: \(url.path)")
+        }
+        guard !isDirectory.boolValue else {
+            throw LabError(location, "\(url.path) is a folder; expected a file", ko: "\(url.path)은(는) 폴더입니다. 파일을 지정하세요")
+        }
+        guard Self.isRegular(url) else {
+            throw LabError(location, "\(url.path) is not a regular file (a device, pipe or socket)",
+                           ko: "\(url.path)은(는) 일반 파일이 아닙니다(장치, 파이프 또는 소켓)")
+        }
+        if !isAbandoned { session.noteRead(url) }
+        return url
+    }
+
+    /// Refuses `url` unless it resolves inside one of `readableRoots`.
+    func confine(_ url: URL, written path: String, at location: SourceLocation) throws {
         let resolved = url.standardizedFileURL.resolvingSymlinksInPath().path
         let inside = readableRoots.contains { resolved == $0.path || resolved.hasPrefix($0.path.hasSuffix("/") ? $0.path : $0.path + "/") }
         guard inside else {
             let folder = URL(fileURLWithPath: resolved).deletingLastPathComponent().path
-            throw LabError(location, "'\(path)' is \(resolved), outside the folders a book may read (the book's folder, the handout folder, this run's state, the asset cache); run with --allow-read \(folder) to allow it")
+            throw LabError(location, "'\(path)' is \(resolved), outside the folders a book may read (the book's folder, the handout folder, this run's state, the asset cache); run with --allow-read \(folder) to allow it",
+                           ko: "'\(path)'의 실제 위치 \(resolved)는 책이 읽을 수 있는 폴더(책 폴더, 핸드아웃 폴더, 이번 실행의 상태 폴더, 자료 캐시) 밖입니다. 읽으려면 --allow-read \(folder) 옵션을 붙여 실행하세요")
         }
-        if !isAbandoned { session.noteRead(url) }
-        return url
+    }
+
+    private static func isRegular(_ url: URL) -> Bool {
+        let resolved = url.resolvingSymlinksInPath().path
+        return (try? FileManager.default.attributesOfItem(atPath: resolved))?[.type] as? FileAttributeType == .typeRegular
     }
 }

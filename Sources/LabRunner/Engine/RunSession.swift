@@ -228,28 +228,44 @@ public final class RunSession: @unchecked Sendable {
         var output: LabValue?
         var failure: String?
         var handoutFailure: String?
+        // What the handout says instead of `failure` when it is in Korean.
+        let korean = options.language == .ko
         do {
             output = try await runWithTimeout(spec, context)
             if let code = spec.expectedError {
                 failure = "\(spec.location): step '\(spec.id)': expected the call to fail with \(code), but it succeeded"
+                if korean {
+                    handoutFailure = "\(spec.location): 단계 '\(spec.id)': 호출이 \(code) 오류로 실패해야 하는데 성공했습니다"
+                }
             }
         } catch let error as AWSError where spec.expectedError != nil {
             if error.code == spec.expectedError {
                 output = Self.clientError(error)
             } else {
                 failure = "\(spec.location): step '\(spec.id)': expected \(spec.expectedError!), got \(error)"
+                if korean {
+                    handoutFailure = "\(spec.location): 단계 '\(spec.id)': \(spec.expectedError!) 오류를 기대했는데 \(error.code) 오류(HTTP \(error.httpStatus))가 "
+                        + "났습니다. AWS의 메시지 그대로: \(error.message)"
+                }
             }
         } catch let error as AWSError {
             failure = "\(spec.location): step '\(spec.id)' (\(spec.kind)): \(error)"
             // AWS words its messages in English everywhere; a Korean handout says what happened first.
-            if options.language == .ko {
+            if korean {
                 handoutFailure = "\(spec.location): 단계 '\(spec.id)'의 AWS 호출(\(spec.kind))이 \(error.code) 오류(HTTP \(error.httpStatus))로 "
                     + "실패했습니다. AWS의 메시지 그대로: \(error.message)"
             }
         } catch let error as LabError {
             failure = error.description
+            if korean { handoutFailure = error.text(in: .ko) }
         } catch {
-            failure = "\(spec.location): step '\(spec.id)' (\(spec.kind)): \(Self.describe(error))"
+            let detail = Self.describe(error)
+            failure = "\(spec.location): step '\(spec.id)' (\(spec.kind)): \(detail)"
+            if korean, let described = error as? KoreanDescribed {
+                handoutFailure = "\(spec.location): 단계 '\(spec.id)'(\(spec.kind)): \(described.koreanDescription)"
+            } else if korean {
+                handoutFailure = "\(spec.location): 단계 '\(spec.id)'(\(spec.kind)) 실행 중 오류가 났습니다. 원래 메시지: \(detail)"
+            }
         }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         await context.refreshServerClock()
@@ -303,7 +319,10 @@ public final class RunSession: @unchecked Sendable {
             }
             race.timer = Task {
                 try await Task.sleep(nanoseconds: UInt64(timeout * 1e9))  // the parser bounds timeout to a day
-                if race.finish(with: .failure(LabError(spec.location, "step '\(spec.id)' timed out after \(LabValue.format(number: timeout)) s"))) {
+                let seconds = LabValue.format(number: timeout)
+                let error = LabError(spec.location, "step '\(spec.id)' timed out after \(seconds) s",
+                                     ko: "단계 '\(spec.id)': 제한 시간 \(seconds)초 안에 끝나지 않았습니다")
+                if race.finish(with: .failure(error)) {
                     context.abandon()
                     work.cancel()
                 }

@@ -11,16 +11,19 @@ struct Scope: Sendable {
         let base: LabValue
         switch reference.root {
         case let .param(name):
-            guard let v = params[name] else { throw PathError(reference.text, "names no parameter") }
+            guard let v = params[name] else { throw PathError(reference.text, "names no parameter", ko: "그런 이름의 파라미터가 없습니다") }
             base = v
         case let .step(id):
-            guard let v = outputs[id] else { throw PathError(reference.text, "names step '\(id)', which has not produced an output (did it fail or was it skipped?)") }
+            guard let v = outputs[id] else {
+                throw PathError(reference.text, "names step '\(id)', which has not produced an output (did it fail or was it skipped?)",
+                                ko: "단계 '\(id)'의 출력이 아직 없습니다 (실패했거나 건너뛴 단계인가요?)")
+            }
             base = v
         case .item:
-            guard let item else { throw PathError(reference.text, "is only defined inside 'repeat'") }
+            guard let item else { throw PathError(reference.text, "is only defined inside 'repeat'", ko: "'repeat' 안에서만 쓸 수 있습니다") }
             base = item
         case .index:
-            guard let index else { throw PathError(reference.text, "is only defined inside 'repeat'") }
+            guard let index else { throw PathError(reference.text, "is only defined inside 'repeat'", ko: "'repeat' 안에서만 쓸 수 있습니다") }
             base = .int(index)
         case let .lab(key):
             base = lab[key] ?? .null
@@ -55,7 +58,8 @@ struct Scope: Sendable {
             }
             return .string(out)
         } catch let error as PathError {
-            throw LabError(location, "cannot resolve ${\(error.path)}: \(error.message)")
+            throw LabError(location, "cannot resolve ${\(error.path)}: \(error.message)",
+                           ko: "${\(error.path)}의 값을 구할 수 없습니다: \(error.koMessage)")
         }
     }
 }

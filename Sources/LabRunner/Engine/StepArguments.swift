@@ -6,15 +6,19 @@ import Serving
 /// A value type a step argument can have.
 public protocol ArgumentValue: Sendable {
     static var typeName: String { get }
+    /// The type's name in a Korean handout's messages.
+    static var koreanTypeName: String { get }
     static func convert(_ value: LabValue) -> Self?
 }
 
 extension ArgumentValue {
+    public static var koreanTypeName: String { typeName }
     static var article: String { typeName.first.map { "aeiou".contains($0) } == true ? "an" : "a" }
 }
 
 extension String: ArgumentValue {
     public static var typeName: String { "string" }
+    public static var koreanTypeName: String { "문자열" }
     public static func convert(_ value: LabValue) -> String? {
         switch value {
         case let .string(s): s
@@ -26,6 +30,7 @@ extension String: ArgumentValue {
 
 extension Int: ArgumentValue {
     public static var typeName: String { "whole number" }
+    public static var koreanTypeName: String { "정수" }
     public static func convert(_ value: LabValue) -> Int? {
         if let s = value.string { return Int(s) }
         return value.int
@@ -34,6 +39,7 @@ extension Int: ArgumentValue {
 
 extension Double: ArgumentValue {
     public static var typeName: String { "number" }
+    public static var koreanTypeName: String { "숫자" }
     public static func convert(_ value: LabValue) -> Double? {
         if let s = value.string { return Double(s) }
         return value.double
@@ -42,6 +48,7 @@ extension Double: ArgumentValue {
 
 extension Bool: ArgumentValue {
     public static var typeName: String { "bool" }
+    public static var koreanTypeName: String { "참/거짓" }
     public static func convert(_ value: LabValue) -> Bool? {
         switch value.string {
         case "true": true
@@ -53,11 +60,13 @@ extension Bool: ArgumentValue {
 
 extension LabValue: ArgumentValue {
     public static var typeName: String { "value" }
+    public static var koreanTypeName: String { "값" }
     public static func convert(_ value: LabValue) -> LabValue? { value }
 }
 
 extension Array: ArgumentValue where Element: ArgumentValue {
     public static var typeName: String { "list of \(Element.typeName)s" }
+    public static var koreanTypeName: String { "\(Element.koreanTypeName) 리스트" }
     public static func convert(_ value: LabValue) -> [Element]? {
         guard case let .list(items) = value else { return nil }
         var out: [Element] = []

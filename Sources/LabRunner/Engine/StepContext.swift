@@ -82,7 +82,9 @@ public final class StepContext: @unchecked Sendable {
     public func resolve<T: ArgumentValue>(_ arg: Arg<T>) throws -> T {
         let value = try scope.resolve(arg.node)
         guard let typed = T.convert(value) else {
-            throw LabError(arg.location, "'\(arg.name)' must be \(T.article) \(T.typeName); it resolved to \(value.typeName) \(value.jsonString.prefix(80))")
+            let shown = value.jsonString.prefix(80)
+            throw LabError(arg.location, "'\(arg.name)' must be \(T.article) \(T.typeName); it resolved to \(value.typeName) \(shown)",
+                           ko: "'\(arg.name)'의 형식이 맞지 않습니다. 기대한 형식: \(T.koreanTypeName), 풀린 값: \(value.koreanTypeName) \(shown)")
         }
         lock.withLock {
             guard !abandoned else { return }
@@ -162,7 +164,9 @@ public final class StepContext: @unchecked Sendable {
             let record = await session.execute(spec, scope: inner, nested: true)
             lock.withLock { nestedBlocks += record.blocks }
             if let failure = record.failure {
-                firstFailure = firstFailure ?? LabError(spec.location, "step '\(spec.id)' (iteration \(index)): \(failure)")
+                // The nested step's failure in both languages: the handout shows it in its own.
+                firstFailure = firstFailure ?? LabError(spec.location, "step '\(spec.id)' (iteration \(index)): \(failure)",
+                                                        ko: "단계 '\(spec.id)' (반복 index \(index)): \(record.handoutFailure ?? failure)")
             } else if let output = record.output {
                 inner.outputs[spec.id] = output
                 outputs[spec.id] = output

@@ -41,7 +41,11 @@ enum HandoutPDF {
     /// Prints `html` (a file) to `pdf`. Chromium gets a profile folder of its own, removed after.
     static func print(_ html: URL, to pdf: URL) throws {
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("labbook-chromium-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: profile) }
+        InterruptCleanup.register(temporary: profile)
+        defer {
+            try? FileManager.default.removeItem(at: profile)
+            InterruptCleanup.unregister(temporary: profile)
+        }
         let process = Process()
         process.executableURL = try browser()
         process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",

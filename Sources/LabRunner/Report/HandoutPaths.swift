@@ -1,7 +1,8 @@
 // Paths as a handout's reader should see them: no machine's home folder, checkout or
 // per-run temporary folder. `/root/.cache/labbook/…` reads `~/.cache/labbook/…`, the book's
 // files are relative to where `labbook run` was started, and this run's scratch folder is
-// `<state>`, so the same run on another machine writes the same handout.
+// `<state>` (so is an earlier run's, which a cached record may name), so the same run on
+// another machine writes the same handout.
 import Foundation
 
 struct HandoutPaths {
@@ -16,6 +17,12 @@ struct HandoutPaths {
         replacements = pairs.map { (Self.trimmed($0.0), $0.1) }.sorted { $0.prefix.count > $1.prefix.count }
     }
 
+    /// An absolute path ending in a state folder's name, where a path can start and end (as in `apply`).
+    private static var stateFolder: NSRegularExpression? {
+        try? NSRegularExpression(pattern: #"(^|[\s"'`(\[*=]|file://)(?:/[^\s"'`()\[\]*/]+)*/labbook-state-[A-Za-z0-9._-]+-[0-9]+(?=[/"'`)\]\s*]|$)"#,
+                                 options: [.anchorsMatchLines])
+    }
+
     private static func trimmed(_ path: String) -> String {
         path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
     }
@@ -23,7 +30,11 @@ struct HandoutPaths {
     /// Rewrites every path in `text` that starts with one of the prefixes, where a path can
     /// start (after a quote, a space, a bracket, `file://` or the line's start), never inside another URL.
     func apply(to text: String) -> String {
-        var result = text
+        // Any run's state folder, `<tmp>/labbook-state-<lab>-<pid>` (LabEngine's name; see
+        // ResultCache.withoutStateFolders): records from the result cache name earlier runs' folders.
+        var result = Self.stateFolder.map {
+            $0.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "$1<state>")
+        } ?? text
         for (prefix, shown) in replacements {
             let escaped = NSRegularExpression.escapedPattern(for: prefix)
             guard let expression = try? NSRegularExpression(

@@ -152,7 +152,7 @@ struct HandoutWriter {
         let pieces = text.split(separator: "\n", maxSplits: Self.maxOutputLines, omittingEmptySubsequences: false)
         var cutLines = pieces.count > Self.maxOutputLines
         let lines = pieces.prefix(cutLines ? Self.maxOutputLines - 10 : pieces.count).map { line in
-            line.count > 300 ? line.prefix(160) + "…(\(line.count) characters)" : String(line)
+            line.count > 300 ? String(line.prefix(160)) + t("…(\(line.count)자)", "…(\(line.count) characters)") : String(line)
         }
         var shown = lines.joined(separator: "\n")
         if shown.count > Self.maxCharacters {

@@ -109,8 +109,12 @@ struct FigureStep: LabStep {
         let language = context.language
         let title = Localizer.text(try context.resolve(caption), language)
         let size = (try context.resolve(width, default: 960), try context.resolve(height, default: 540))
-        guard (240...4000).contains(size.0) else { throw LabError(width?.location ?? caption.location, "width must be 240–4000 pixels") }
-        guard (160...4000).contains(size.1) else { throw LabError(height?.location ?? caption.location, "height must be 160–4000 pixels") }
+        guard (240...4000).contains(size.0) else {
+            throw LabError(width?.location ?? caption.location, "width must be 240–4000 pixels", ko: "width는 240–4000픽셀이어야 합니다")
+        }
+        guard (160...4000).contains(size.1) else {
+            throw LabError(height?.location ?? caption.location, "height must be 160–4000 pixels", ko: "height는 160–4000픽셀이어야 합니다")
+        }
         let kind = try context.resolve(chart)
         let png: Data
         var points = 0
@@ -124,10 +128,13 @@ struct FigureStep: LabStep {
             figure.yAxisFormat = try axisFormat(yFormat, context)
             png = try figure.renderPNG(width: size.0, height: size.1)
         case "bar":
-            guard let categories, let values else { throw LabError(chart.location, "a bar chart needs 'categories' and 'values'") }
+            guard let categories, let values else {
+                throw LabError(chart.location, "a bar chart needs 'categories' and 'values'", ko: "막대 차트에는 'categories'와 'values'가 필요합니다")
+            }
             let names = try context.resolve(categories), numbers = try context.resolve(values)
             guard names.count == numbers.count else {
-                throw LabError(values.location, "a bar chart needs as many values (\(numbers.count)) as categories (\(names.count))")
+                throw LabError(values.location, "a bar chart needs as many values (\(numbers.count)) as categories (\(names.count))",
+                               ko: "막대 차트의 values(\(numbers.count)개)와 categories(\(names.count)개)는 개수가 같아야 합니다")
             }
             points = numbers.count
             var figure = BarChart(title: title, xLabel: try label(xLabel, context), yLabel: try label(yLabel, context),
@@ -135,17 +142,19 @@ struct FigureStep: LabStep {
             figure.yAxisFormat = try axisFormat(yFormat, context)
             png = try figure.renderPNG(width: size.0, height: size.1)
         case "histogram":
-            guard let values else { throw LabError(chart.location, "a histogram needs 'values'") }
+            guard let values else { throw LabError(chart.location, "a histogram needs 'values'", ko: "히스토그램에는 'values'가 필요합니다") }
             let samples = try context.resolve(values)
             points = samples.count
             let binCount = try context.resolve(bins, default: 20)
-            guard (1...500).contains(binCount) else { throw LabError(bins?.location ?? chart.location, "bins must be between 1 and 500") }
+            guard (1...500).contains(binCount) else {
+                throw LabError(bins?.location ?? chart.location, "bins must be between 1 and 500", ko: "bins는 1부터 500 사이여야 합니다")
+            }
             let histogram = try Histogram(values: samples, binCount: binCount)
             png = try HistogramChart(title: title, xLabel: try label(xLabel, context), yLabel: try label(yLabel, context),
                                      histogram: histogram, xAxisFormat: try axisFormat(xFormat, context))
                 .renderPNG(width: size.0, height: size.1)
         default:
-            throw LabError.unknown("chart", kind, at: chart.location, known: Self.charts)
+            throw LabError.unknown("chart", kind, at: chart.location, known: Self.charts, koWhat: "차트 종류")
         }
         let file = try context.addFigure(png: png, name: "chart", caption: title)
         return .object(LabObject([("file", .string(file)), ("width", .int(size.0)), ("height", .int(size.1)), ("points", .int(points))]))
@@ -157,7 +166,9 @@ struct FigureStep: LabStep {
     private func axisFormat(_ arg: Arg<String>?, _ context: StepContext) throws -> AxisFormat {
         guard let arg else { return .number }
         let name = try context.resolve(arg)
-        guard let format = Self.axisFormats[name] else { throw LabError.unknown(arg.name, name, at: arg.location, known: Self.axisFormatNames) }
+        guard let format = Self.axisFormats[name] else {
+            throw LabError.unknown(arg.name, name, at: arg.location, known: Self.axisFormatNames, koWhat: "\(arg.name) 값")
+        }
         return format
     }
 
@@ -183,21 +194,27 @@ struct FigureStep: LabStep {
 
     private func lineSeries(_ context: StepContext) throws -> [ChartSeries] {
         guard let series, let items = series.items, !items.isEmpty else {
-            throw LabError(series?.location ?? caption.location, "'series' is a list of {name, y, x?, style?, axis?}")
+            throw LabError(series?.location ?? caption.location, "'series' is a list of {name, y, x?, style?, axis?}",
+                           ko: "'series'는 {name, y, x?, style?, axis?}의 리스트여야 합니다")
         }
         return try items.map { node in
-            guard let pairs = node.pairs else { throw LabError(node.location, "a series is a mapping {name, y, x?, style?, axis?}") }
-            for pair in pairs where !["name", "x", "y", "style", "axis"].contains(pair.key) {
-                throw LabError.unknown("series key", pair.key, at: pair.keyLocation, known: ["name", "x", "y", "style", "axis"])
+            guard let pairs = node.pairs else {
+                throw LabError(node.location, "a series is a mapping {name, y, x?, style?, axis?}",
+                               ko: "series 하나는 {name, y, x?, style?, axis?} 매핑이어야 합니다")
+            }
+            for pair in pairs where !Self.seriesKeys.contains(pair.key) {
+                throw LabError.unknown("series key", pair.key, at: pair.keyLocation, known: Self.seriesKeys, koWhat: "series 키")
             }
             let name = Localizer.text(try node["name"].map(context.resolveValue) ?? .string(""), context.language)
             guard let yNode = node["y"], let ys = [Double].convert(try context.resolveValue(yNode)) else {
-                throw LabError(node["y"]?.location ?? node.location, "series '\(name)' needs 'y', a list of numbers")
+                throw LabError(node["y"]?.location ?? node.location, "series '\(name)' needs 'y', a list of numbers",
+                               ko: "series '\(name)'에는 숫자 리스트 'y'가 필요합니다")
             }
             var xs = ys.indices.map(Double.init)
             if let xNode = node["x"] {
                 guard let given = [Double].convert(try context.resolveValue(xNode)), given.count == ys.count else {
-                    throw LabError(xNode.location, "series '\(name)': 'x' must be a list of \(ys.count) numbers, like 'y'")
+                    throw LabError(xNode.location, "series '\(name)': 'x' must be a list of \(ys.count) numbers, like 'y'",
+                                   ko: "series '\(name)': 'x'는 'y'처럼 숫자 \(ys.count)개의 리스트여야 합니다")
                 }
                 xs = given
             }
@@ -207,11 +224,14 @@ struct FigureStep: LabStep {
             case "line": style = .line
             case "step": style = .step
             case "points": style = .points
-            default: throw LabError.unknown("style", styleName, at: node["style"]?.location ?? node.location, known: ["line", "step", "points"])
+            default:
+                throw LabError.unknown("style", styleName, at: node["style"]?.location ?? node.location, known: ["line", "step", "points"],
+                                       koWhat: "style 값")
             }
             let axisName = try node["axis"].map(context.resolveValue)?.displayString ?? "primary"
             guard ["primary", "secondary"].contains(axisName) else {
-                throw LabError.unknown("axis", axisName, at: node["axis"]?.location ?? node.location, known: ["primary", "secondary"])
+                throw LabError.unknown("axis", axisName, at: node["axis"]?.location ?? node.location, known: ["primary", "secondary"],
+                                       koWhat: "axis 값")
             }
             let axis: ChartAxis = axisName == "secondary" ? .secondary : .primary
             return try ChartSeries(name: name, x: xs, y: ys, style: style, axis: axis)

@@ -7,6 +7,7 @@
 //     format: jsonlines             # text | json | jsonlines | bytes (default: from the extension)
 //
 // Output: {path, bytes, lines?, text? (text), value? (json), records? (jsonlines)}
+import Formats
 import Foundation
 
 struct ReadFileStep: LabStep {
@@ -49,10 +50,14 @@ struct ReadFileStep: LabStep {
         let data: Data
         do {
             let size = (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-            guard size <= Self.maxBytes else { throw LabError(path.location, "\(written) is \(size) bytes; read-file shows files up to 64 MiB") }
+            guard size <= Self.maxBytes else {
+                throw LabError(path.location, "\(written) is \(size) bytes; read-file shows files up to 64 MiB",
+                               ko: "\(written) 파일이 \(size) 바이트입니다. read-file은 64 MiB까지만 보여 줍니다")
+            }
             data = try Data(contentsOf: url)
         } catch let error as LabError { throw error } catch {
-            throw LabError(path.location, "cannot read \(url.path): no such file or not readable")
+            let reason = FileProblem.reason(error, at: url)
+            throw LabError(path.location, "cannot read \(url.path): \(reason)", ko: "\(url.path) 파일을 읽을 수 없습니다: \(reason)")
         }
         let chosen = try context.resolve(format, default: Self.defaultFormat(for: written, data: data))
         guard Self.formats.contains(chosen) else { throw LabError.unknown("format", chosen, at: format!.location, known: Self.formats) }
@@ -61,10 +66,15 @@ struct ReadFileStep: LabStep {
             context.show(.code("\(data.count) bytes", language: "text", caption: written))
             return .object(output)
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw LabError(path.location, "\(written) is not UTF-8 text; use format: bytes") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            let problem = TextPosition.utf8Problem(in: data) ?? "not UTF-8 text"
+            throw LabError(path.location, "\(written) is \(problem); use format: bytes",
+                           ko: "\(written) 파일은 UTF-8 텍스트가 아닙니다(\(problem)). format: bytes로 읽으세요")
+        }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         output["lines"] = .int(text.hasSuffix("\n") ? lines.count - 1 : lines.count)
-        let shown = text.count > 8000 ? String(text.prefix(8000)) + "\n… (\(text.count - 8000) more characters)" : text
+        let rest = text.count - 8000
+        let shown = rest > 0 ? String(text.prefix(8000)) + (context.language == .ko ? "\n… (이하 \(rest)자 생략)" : "\n… (\(rest) more characters)") : text
         context.show(.code(shown, language: chosen == "text" ? "text" : "json", caption: "$ cat \(written)"))
         switch chosen {
         case "text": output["text"] = .string(text)
@@ -82,7 +92,7 @@ struct ReadFileStep: LabStep {
 
     private func parse(_ data: Data, what: String) throws -> LabValue {
         do { return try LabValue(json: data) } catch let error as JSONParseError {
-            throw LabError(path.location, "\(what): \(error.located(in: data))")
+            throw LabError(path.location, "\(what): \(error.located(in: data))", ko: "\(what)의 JSON이 올바르지 않습니다: \(error.located(in: data))")
         }
     }
 

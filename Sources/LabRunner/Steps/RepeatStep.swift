@@ -58,13 +58,15 @@ struct RepeatStep: LabStep {
         if let times {
             let n = try context.resolve(times)
             guard (0...Self.maxIterations).contains(n) else {
-                throw LabError(times.location, "'times' must be between 0 and \(Self.maxIterations); it resolved to \(n)")
+                throw LabError(times.location, "'times' must be between 0 and \(Self.maxIterations); it resolved to \(n)",
+                               ko: "'times'는 0부터 \(Self.maxIterations) 사이여야 하는데 \(n)입니다")
             }
             items = Array(repeating: nil, count: n)
         } else {
             let list = try context.resolve(over!)
             guard list.count <= Self.maxIterations else {
-                throw LabError(over!.location, "'over' has \(list.count) items; repeat runs at most \(Self.maxIterations)")
+                throw LabError(over!.location, "'over' has \(list.count) items; repeat runs at most \(Self.maxIterations)",
+                               ko: "'over'의 항목이 \(list.count)개입니다. repeat은 최대 \(Self.maxIterations)번 반복합니다")
             }
             items = list.map { $0 }
         }

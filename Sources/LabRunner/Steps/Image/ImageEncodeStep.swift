@@ -45,22 +45,24 @@ struct ImageEncodeStep: LabStep {
 
     func run(in context: StepContext) async throws -> LabValue {
         let url = try context.readableFile(try context.resolve(file), at: file.location)
-        guard let data = try? Data(contentsOf: url) else { throw LabError(file.location, "cannot read \(url.path)") }
+        guard let data = try? Data(contentsOf: url) else { throw LabError(file.location, "cannot read \(url.path)", ko: "파일을 읽을 수 없습니다: \(url.path)") }
         var image: RGBImage
         do { image = try ImageDecoder.decode(data) } catch {
-            throw LabError(file.location, "\(url.lastPathComponent) is not a decodable image: \(error)")
+            throw LabError(file.location, "\(url.lastPathComponent) is not a decodable image: \(error)",
+                           ko: "이미지로 디코딩할 수 없는 파일입니다: \(url.lastPathComponent): \(error)")
         }
         let limit = try context.resolve(maxSide, default: 0)
-        guard limit >= 0 else { throw LabError(maxSide?.location ?? file.location, "'max-side' must be positive") }
+        guard limit >= 0 else { throw LabError(maxSide?.location ?? file.location, "'max-side' must be positive", ko: "'max-side'는 양수여야 합니다") }
         if limit > 0, max(image.width, image.height) > limit {
             let scale = Double(limit) / Double(max(image.width, image.height))
             image = try resize(image, width: max(1, Int((Double(image.width) * scale).rounded())),
                                height: max(1, Int((Double(image.height) * scale).rounded())), interpolation: .area)
         }
         let level = try context.resolve(quality, default: 90)
-        guard (1...100).contains(level) else { throw LabError(quality?.location ?? file.location, "'quality' must be 1–100") }
+        guard (1...100).contains(level) else { throw LabError(quality?.location ?? file.location, "'quality' must be 1–100", ko: "'quality'는 1–100 사이여야 합니다") }
         let jpeg = try JPEGEncoder.encode(image, quality: level)
-        context.show(.text("`\(url.lastPathComponent)` → JPEG \(image.width)×\(image.height), \(jpeg.count) bytes"))
+        // The size as a reader wants it (114 KB), in either language.
+        context.show(.text("`\(url.lastPathComponent)` → JPEG \(image.width)×\(image.height), \(ByteSize.text(jpeg.count))"))
         // Also a file beside the handout, for steps that send raw bytes (BodyFile).
         let name = "\(context.fileStem)-\(url.deletingPathExtension().lastPathComponent).jpg"
         try context.writeOutput(jpeg, named: name)

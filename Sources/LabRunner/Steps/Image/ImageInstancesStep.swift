@@ -58,7 +58,10 @@ struct ImageInstancesStep: LabStep {
     func run(in context: StepContext) async throws -> LabValue {
         let index = try context.resolve(frame, default: 0)
         let cut = try context.resolve(threshold, default: 0.5)
-        guard (0...1).contains(cut) else { throw LabError(threshold?.location ?? caption.location, "'threshold' must be in 0...1, found \(cut)") }
+        guard (0...1).contains(cut) else {
+            throw LabError(threshold?.location ?? caption.location, "'threshold' must be in 0...1, found \(cut)",
+                           ko: "'threshold'는 0...1 사이여야 하는데 \(cut)입니다")
+        }
         let picture = try self.picture(frame: index, in: context)
         let instances = try reply(frame: index, width: picture.width, height: picture.height, in: context)
         var style = InstanceFigure.Style()
@@ -81,9 +84,14 @@ struct ImageInstancesStep: LabStep {
             do {
                 let decoded = try ImageDecoder.decode(try Data(contentsOf: url))
                 return try resize(decoded, width: size.width, height: size.height, interpolation: .area)
-            } catch { throw LabError(image.location, "cannot read the image \(url.lastPathComponent): \(error)") }
+            } catch {
+                throw LabError(image.location, "cannot read the image \(url.lastPathComponent): \(error)",
+                               ko: "이미지를 읽을 수 없습니다: \(url.lastPathComponent): \(error)")
+            }
         }
-        guard let video else { throw LabError(caption.location, "image.instances needs 'video' or 'image'") }
+        guard let video else {
+            throw LabError(caption.location, "image.instances needs 'video' or 'image'", ko: "image.instances에는 'video'나 'image'가 필요합니다")
+        }
         let url = try context.readableFile(try context.resolve(video), at: video.location)
         do {
             let reader = try VideoReader(path: url.path)
@@ -93,9 +101,11 @@ struct ImageInstancesStep: LabStep {
                 if seen == index { return frame.image }
                 seen += 1
             }
-            throw LabError(video.location, "the video has \(seen) frames at one in \(MaskRCNNHandler.frameInterval); there is no frame \(index)")
+            throw LabError(video.location, "the video has \(seen) frames at one in \(MaskRCNNHandler.frameInterval); there is no frame \(index)",
+                           ko: "동영상에서 \(MaskRCNNHandler.frameInterval)개마다 하나씩 뽑은 프레임은 \(seen)개라 \(index)번 프레임은 없습니다")
         } catch let error as VideoError {
-            throw LabError(video.location, "cannot read the video \(url.lastPathComponent): \(error)")
+            throw LabError(video.location, "cannot read the video \(url.lastPathComponent): \(error)",
+                           ko: "동영상을 읽을 수 없습니다: \(url.lastPathComponent): \(error)")
         }
     }
 
@@ -103,26 +113,34 @@ struct ImageInstancesStep: LabStep {
     private func reply(frame index: Int, width: Int, height: Int, in context: StepContext) throws -> [InstanceFigure.Instance] {
         let url = try context.readableFile(try context.resolve(detections), at: detections.location)
         guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else {
-            throw LabError(detections.location, "cannot read \(url.lastPathComponent)")
+            throw LabError(detections.location, "cannot read \(url.lastPathComponent)", ko: "파일을 읽을 수 없습니다: \(url.lastPathComponent)")
         }
         // Only the one frame is parsed: a reply with masks runs to hundreds of MB.
         let (slice, frames) = MaskRCNNReplyFrame.element(index, ofArray: data)
         guard let slice else {
             throw LabError(frame?.location ?? detections.location,
-                           "\(url.lastPathComponent) is not a JSON list with a frame \(index) (it has \(frames) elements)")
+                           "\(url.lastPathComponent) is not a JSON list with a frame \(index) (it has \(frames) elements)",
+                           ko: "\(url.lastPathComponent): \(index)번 프레임이 있는 JSON 리스트가 아닙니다 (원소 \(frames)개)")
         }
         guard let object = (try? JSONSerialization.jsonObject(with: slice)) as? [String: Any] else {
-            throw LabError(detections.location, "frame \(index) of \(url.lastPathComponent) is not a JSON object (the maskrcnn handler's reply)")
+            throw LabError(detections.location, "frame \(index) of \(url.lastPathComponent) is not a JSON object (the maskrcnn handler's reply)",
+                           ko: "\(url.lastPathComponent)의 \(index)번 프레임이 JSON 객체(maskrcnn 핸들러의 응답)가 아닙니다")
         }
         do { return try MaskRCNNReplyFrame(object, width: width, height: height).instances }
-        catch let error as MaskRCNNReplyFrame.Failure { throw LabError(detections.location, "frame \(index): \(error.reason)") }
+        catch let error as MaskRCNNReplyFrame.Failure {
+            throw LabError(detections.location, "frame \(index): \(error.reason)", ko: "\(index)번 프레임: \(error.ko)")
+        }
     }
 }
 
 /// One frame object of the seed's reply, checked: boxes [N, 4], labels and scores [N], masks
 /// H × W × N (H × W for one detection).
 struct MaskRCNNReplyFrame {
-    struct Failure: Error { var reason: String }
+    struct Failure: Error {
+        var reason: String
+        /// `reason` in Korean.
+        var ko: String
+    }
     let instances: [InstanceFigure.Instance]
 
     init(_ object: [String: Any], width: Int, height: Int) throws {
@@ -131,7 +149,8 @@ struct MaskRCNNReplyFrame {
         let scores = (object["scores"] as? [NSNumber])?.map(\.doubleValue)
         guard let boxes, let labels, let scores, boxes.count == labels.count, scores.count == labels.count,
               boxes.allSatisfy({ $0.count == 4 }) else {
-            throw Failure(reason: "needs \"boxes\" [[x1, y1, x2, y2]], \"labels\" and \"scores\" of one length")
+            throw Failure(reason: "needs \"boxes\" [[x1, y1, x2, y2]], \"labels\" and \"scores\" of one length",
+                          ko: "\"boxes\" [[x1, y1, x2, y2]], \"labels\", \"scores\"가 같은 길이로 있어야 합니다")
         }
         let masks = try MaskRCNNReplyFrame.masks(object["masks"], count: labels.count, width: width, height: height)
         instances = labels.indices.map { n in
@@ -176,15 +195,21 @@ struct MaskRCNNReplyFrame {
     private static func masks(_ value: Any?, count: Int, width: Int, height: Int) throws -> [Mask] {
         guard count > 0 else { return [] }
         guard let rows = value as? [[Any]], rows.count == height, rows.allSatisfy({ $0.count == width }) else {
-            throw Failure(reason: "\"masks\" must be \(height) × \(width) × \(count) (the frame's size)")
+            throw Failure(reason: "\"masks\" must be \(height) × \(width) × \(count) (the frame's size)",
+                          ko: "\"masks\"는 \(height) × \(width) × \(count)(프레임 크기)여야 합니다")
         }
         var planes = [[Float]](repeating: [Float](repeating: 0, count: width * height), count: count)
         for (y, row) in rows.enumerated() {
             for (x, cell) in row.enumerated() {
                 let values = count == 1 ? [cell] : (cell as? [Any] ?? [])
-                guard values.count == count else { throw Failure(reason: "\"masks\"[\(y)][\(x)] has \(values.count) values, not \(count)") }
+                guard values.count == count else {
+                    throw Failure(reason: "\"masks\"[\(y)][\(x)] has \(values.count) values, not \(count)",
+                                  ko: "\"masks\"[\(y)][\(x)]의 값이 \(count)개가 아니라 \(values.count)개입니다")
+                }
                 for (n, value) in values.enumerated() {
-                    guard let number = value as? NSNumber else { throw Failure(reason: "\"masks\"[\(y)][\(x)] is not numbers") }
+                    guard let number = value as? NSNumber else {
+                        throw Failure(reason: "\"masks\"[\(y)][\(x)] is not numbers", ko: "\"masks\"[\(y)][\(x)]에 숫자가 아닌 값이 있습니다")
+                    }
                     planes[n][y * width + x] = number.floatValue
                 }
             }

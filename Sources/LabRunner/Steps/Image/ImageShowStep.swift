@@ -48,20 +48,24 @@ struct ImageShowStep: LabStep {
             location = base64.location
             let text = try context.resolve(base64)
             guard let decoded = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !decoded.isEmpty else {
-                throw LabError(location, "'base64' is not base64 (\(text.count) characters starting \(text.prefix(24).debugDescription))")
+                throw LabError(location, "'base64' is not base64 (\(text.count) characters starting \(text.prefix(24).debugDescription))",
+                               ko: "'base64'가 base64가 아닙니다 (\(text.count)자, 시작: \(text.prefix(24).debugDescription))")
             }
             data = decoded
         } else if let file {
             location = file.location
             let url = try context.readableFile(try context.resolve(file), at: location)
-            guard let read = try? Data(contentsOf: url) else { throw LabError(location, "cannot read \(url.path)") }
+            guard let read = try? Data(contentsOf: url) else {
+                throw LabError(location, "cannot read \(url.path)", ko: "파일을 읽을 수 없습니다: \(url.path)")
+            }
             data = read
         } else {
-            throw LabError(caption.location, "image.show needs 'base64' or 'file'")
+            throw LabError(caption.location, "image.show needs 'base64' or 'file'", ko: "image.show에는 'base64'나 'file'이 필요합니다")
         }
         let image: RGBImage
         do { image = try ImageDecoder.decode(data) } catch {
-            throw LabError(location, "not a decodable image (\(data.count) bytes): \(error)")
+            throw LabError(location, "not a decodable image (\(ByteSize.text(data.count))): \(error)",
+                           ko: "이미지로 디코딩할 수 없습니다 (\(ByteSize.text(data.count))): \(error)")
         }
         let name = try context.addFigure(png: try PNGEncoder.encode(image), name: "image",
                                          caption: Localizer.text(try context.resolve(caption), context.language))

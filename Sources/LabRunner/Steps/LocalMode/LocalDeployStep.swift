@@ -34,12 +34,15 @@ struct LocalDeployStep: LabStep {
         let endpoint = try context.resolve(name)
         // The name becomes a folder: hold it to SageMaker's endpoint-name rule.
         guard endpoint.range(of: "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", options: .regularExpression) != nil else {
-            throw LabError(name.location, "EndpointName '\(endpoint)' must match [a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
+            throw LabError(name.location, "EndpointName '\(endpoint)' must match [a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}",
+                           ko: "EndpointName은 [a-zA-Z0-9](-*[a-zA-Z0-9]){0,62} 꼴이어야 합니다: '\(endpoint)'")
         }
         try context.session.services.checkLocalEndpointFree(endpoint, at: name.location)
         let path = try context.resolve(artifact)
         let archive = try context.readableFile(path, at: artifact.location)
-        guard let data = try? Data(contentsOf: archive) else { throw LabError(artifact.location, "cannot read \(path)") }
+        guard let data = try? Data(contentsOf: archive) else {
+            throw LabError(artifact.location, "cannot read \(path)", ko: "파일을 읽을 수 없습니다: \(path)")
+        }
         let work = context.session.services.stateDirectory.appendingPathComponent("local/\(endpoint)")
         let started = DispatchTime.now()
         let container = try ModelContainer(artifact: data, program: try context.resolve(program),

@@ -17,8 +17,11 @@ extension StepContext {
         let reference = ModelReference(written)
         let url: URL
         do { url = try reference.directory(fixtures: session.services.fixtures, base: session.book.directory) } catch {
-            throw LabError(location, "\(error)")
+            throw LabError(location, "\(error)", ko: "모델을 찾을 수 없습니다: \(error)")
         }
+        // A folder the book names is read (and packaged into the handout's listing) like any
+        // other file; the project's fixtures and downloaded hub weights are ours.
+        if case .folder = reference, session.services.fixtures[written] == nil { try confine(url, written: written, at: location) }
         var kind = WeightsNote.Kind.of(url, language: language)
         // A folder the author names that is not one of ours: whatever its weights are.
         if kind == .pretrained, case .folder = reference, !written.isEmpty, session.services.fixtures[written] == nil {

@@ -36,7 +36,8 @@ struct PackageModelStep: LabStep {
         let directory = try context.modelDirectory(try context.resolve(model), at: model.location)
         let name = try context.resolve(program)
         guard context.session.services.handlers.modelHandlerNames.contains(name) else {
-            throw LabError.unknown("handler", name, at: program.location, known: context.session.services.handlers.modelHandlerNames)
+            throw LabError.unknown("handler", name, at: program.location, known: context.session.services.handlers.modelHandlerNames,
+                                   koWhat: "핸들러")
         }
         let manifest = Data(LabValue.object(LabObject([("program", .string(name))])).prettyJSON.utf8)
         let artifact = try Self.pack(directory, manifest: manifest, staging: context.session.services.stateDirectory
@@ -53,7 +54,8 @@ struct PackageModelStep: LabStep {
             let uri = try context.resolve(upload)
             let parsed: (String, String)
             do { let u = try S3URI(parsing: uri); parsed = (u.bucket, u.key) } catch {
-                throw LabError(upload.location, "upload must be s3://bucket/key, not '\(uri)'")
+                throw LabError(upload.location, "upload must be s3://bucket/key, not '\(uri)'",
+                               ko: "upload는 s3://bucket/key 꼴이어야 합니다: '\(uri)'")
             }
             try await Self.upload(artifact, bucket: parsed.0, key: parsed.1, in: context)
             out["ModelDataUrl"] = .string(uri)

@@ -83,7 +83,9 @@ struct GetMetricStatisticsStep: LabStep {
     private func window(in context: StepContext) throws -> (Date, Date) {
         if let minutes {
             let span = try context.resolve(minutes)
-            guard (1...10_080).contains(span) else { throw LabError(minutes.location, "LastMinutes is 1 to 10080 (a week)") }
+            guard (1...10_080).contains(span) else {
+                throw LabError(minutes.location, "LastMinutes is 1 to 10080 (a week)", ko: "LastMinutes는 1–10080(일주일)입니다")
+            }
             let end = context.awsNow
             return (end.addingTimeInterval(-60 * Double(span)), end)
         }
@@ -94,9 +96,12 @@ struct GetMetricStatisticsStep: LabStep {
                 formatter.formatOptions = options
                 if let parsed = formatter.date(from: text) { return parsed }
             }
-            throw LabError(arg.location, "'\(text)' is not an ISO 8601 time such as 2026-11-24T09:00:00Z")
+            throw LabError(arg.location, "'\(text)' is not an ISO 8601 time such as 2026-11-24T09:00:00Z",
+                           ko: "2026-11-24T09:00:00Z 같은 ISO 8601 시각이 아닙니다: '\(text)'")
         }
-        guard let startTime, let endTime else { throw LabError(statistics.location, "StartTime and EndTime go together") }
+        guard let startTime, let endTime else {
+            throw LabError(statistics.location, "StartTime and EndTime go together", ko: "StartTime과 EndTime은 함께 써야 합니다")
+        }
         return (try date(startTime), try date(endTime))
     }
 

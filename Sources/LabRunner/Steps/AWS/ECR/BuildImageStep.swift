@@ -40,7 +40,7 @@ struct BuildImageStep: LabStep {
         let entryPoint = try context.resolve(handler)
         guard context.session.services.handlers.functionHandlerNames.contains(entryPoint) else {
             throw LabError.unknown("function handler", entryPoint, at: handler.location,
-                                   known: context.session.services.handlers.functionHandlerNames)
+                                   known: context.session.services.handlers.functionHandlerNames, koWhat: "함수 핸들러")
         }
         let directory = try context.modelDirectory(try context.resolve(model), at: model.location)
         let name = try context.resolve(repository), version = try context.resolve(tag, default: "latest")
@@ -63,15 +63,18 @@ struct BuildImageStep: LabStep {
                         in context: StepContext) async throws -> (uri: String, digest: String) {
         let archive: Data
         do { archive = try ModelArtifact.pack(directory: directory) } catch {
-            throw LabError(model.location, "the image's files cannot be packed for the push: \(error)")
+            throw LabError(model.location, "the image's files cannot be packed for the push: \(error)",
+                           ko: "푸시할 이미지의 파일을 묶을 수 없습니다: \(error)")
         }
         let answer = try await context.labbookExtension(
             Self.kind, at: repository.location,
             onRealAWS: "run docker build && docker push yourself: docker build -t \(name) . && docker tag \(name) <registry>/\(name):\(version) && docker push <registry>/\(name):\(version), then use the image's URI",
+            onRealAWSKo: "docker build와 docker push를 직접 실행한 뒤(docker build -t \(name) . && docker tag \(name) <registry>/\(name):\(version) && docker push <registry>/\(name):\(version)) 그 이미지의 URI를 쓰세요",
             method: "POST", path: "/_labbook/ecr/images",
             query: [("repositoryName", name), ("tag", version), ("handler", entryPoint)], body: archive)
         guard let uri = answer["imageUri"]?.string, let digest = answer["imageDigest"]?.string else {
-            throw LabError(repository.location, "labbook serve's /_labbook/ecr/images answered without imageUri and imageDigest: \(answer)")
+            throw LabError(repository.location, "labbook serve's /_labbook/ecr/images answered without imageUri and imageDigest: \(answer)",
+                           ko: "labbook serve의 /_labbook/ecr/images 응답에 imageUri와 imageDigest가 없습니다: \(answer)")
         }
         return (uri, digest)
     }

@@ -41,7 +41,8 @@ struct CreateFunctionStep: LabStep {
     private func imageURI(_ context: StepContext) throws -> String {
         if let image { return try context.resolve(image) }
         guard let code, let uri = try context.resolve(code)["ImageUri"]?.string else {
-            throw LabError(code?.location ?? name.location, "Code needs ImageUri: labbook runs container-image functions")
+            throw LabError(code?.location ?? name.location, "Code needs ImageUri: labbook runs container-image functions",
+                           ko: "Code에 ImageUri가 필요합니다. labbook은 컨테이너 이미지 함수만 실행합니다")
         }
         return uri
     }

@@ -41,7 +41,7 @@ struct InvokeFunctionStep: LabStep {
         let data = Data((event.string ?? event.jsonString).utf8)
         let written = try context.resolve(type, default: "RequestResponse")
         guard Self.types.contains(written) else {
-            throw LabError.unknown("InvocationType", written, at: type!.location, known: Self.types)
+            throw LabError.unknown("InvocationType", written, at: type!.location, known: Self.types, koWhat: "InvocationType 값")
         }
         let function = try context.resolve(name)
         let synchronous = written == "RequestResponse"

@@ -40,7 +40,8 @@ struct InvokeImageLocallyStep: LabStep {
         let entryPoint = try context.resolve(handler)
         let handlers = context.session.services.handlers
         guard handlers.functionHandlerNames.contains(entryPoint) else {
-            throw LabError.unknown("function handler", entryPoint, at: handler.location, known: handlers.functionHandlerNames)
+            throw LabError.unknown("function handler", entryPoint, at: handler.location, known: handlers.functionHandlerNames,
+                                   koWhat: "함수 핸들러")
         }
         let written = try context.resolve(model)
         let directory = try context.modelDirectory(written, at: model.location)
@@ -61,9 +62,10 @@ struct InvokeImageLocallyStep: LabStep {
     /// What the student would type and see: the image started with its emulator, the event
     /// posted with curl, and the emulator's log.
     private static func transcript(_ entryPoint: String, _ model: String, event: Data, reply: LambdaRuntimeEmulator.Reply) -> String {
-        let shown = event.count > 120 ? "\(String(decoding: event.prefix(100), as: UTF8.self))… (\(event.count) bytes)"
+        // Sizes as a reader wants them (1.2 KB), the same in either language.
+        let shown = event.count > 120 ? "\(String(decoding: event.prefix(100), as: UTF8.self))… (\(ByteSize.text(event.count)))"
                                       : String(decoding: event, as: UTF8.self)
-        let answer = reply.body.count > 200 ? "\(String(decoding: reply.body.prefix(160), as: UTF8.self))… (\(reply.body.count) bytes)"
+        let answer = reply.body.count > 200 ? "\(String(decoding: reply.body.prefix(160), as: UTF8.self))… (\(ByteSize.text(reply.body.count)))"
                                             : String(decoding: reply.body, as: UTF8.self)
         return """
             $ docker run -p 9000:8080 <image>      # or: labbook serve --lambda-image \(model) --lambda-handler \(entryPoint) --port 9000

@@ -40,8 +40,10 @@ struct ObjectExistsWaitStep: LabStep {
     func run(in context: StepContext) async throws -> LabValue {
         let (b, k) = try S3Location.resolve(bucket: bucket, key: key, uri: uri, in: context)
         let step = try context.resolve(delay, default: 5), limit = try context.resolve(attempts, default: 20)
-        guard step > 0, step <= 3600, step.isFinite else { throw LabError(delay!.location, "Delay is 0 to 3600 seconds") }
-        guard (1...1000).contains(limit) else { throw LabError(attempts!.location, "MaxAttempts is 1 to 1000") }
+        guard step > 0, step <= 3600, step.isFinite else {
+            throw LabError(delay!.location, "Delay is 0 to 3600 seconds", ko: "Delay는 0–3600초입니다")
+        }
+        guard (1...1000).contains(limit) else { throw LabError(attempts!.location, "MaxAttempts is 1 to 1000", ko: "MaxAttempts는 1–1000입니다") }
         let started = context.awsNow
         context.showBoto3("s3", Boto3Snippet.invocation("s3.get_waiter(\"object_exists\").wait", [
             ("Bucket", .string(b)), ("Key", .string(k)),
@@ -58,6 +60,7 @@ struct ObjectExistsWaitStep: LabStep {
                 if attempt < limit { try await context.pause(seconds: step) }
             }
         }
-        throw LabError(uri?.location ?? key!.location, "Waiter ObjectExists failed: Max attempts exceeded (s3://\(b)/\(k) still missing after \(limit) attempts, \(Terminal.seconds(step)) apart)")
+        throw LabError(uri?.location ?? key!.location, "Waiter ObjectExists failed: Max attempts exceeded (s3://\(b)/\(k) still missing after \(limit) attempts, \(Terminal.seconds(step)) apart)",
+                       ko: "ObjectExists 웨이터가 실패했습니다: \(Terminal.seconds(step)) 간격으로 \(limit)번 확인했지만 객체가 아직 없습니다: s3://\(b)/\(k)")
     }
 }

@@ -9,9 +9,13 @@ enum S3Location {
             do {
                 let parsed = try S3URI(parsing: text)
                 return (parsed.bucket, parsed.key)
-            } catch { throw LabError(uri.location, "S3Uri '\(text)' is not s3://bucket/key") }
+            } catch {
+                throw LabError(uri.location, "S3Uri '\(text)' is not s3://bucket/key", ko: "S3Uri가 s3://bucket/key 꼴이 아닙니다: '\(text)'")
+            }
         }
-        guard let bucket, let key else { throw LabError(.synthetic("s3 step"), "Bucket and Key, or S3Uri, are required") }
+        guard let bucket, let key else {
+            throw LabError(.synthetic("s3 step"), "Bucket and Key, or S3Uri, are required", ko: "Bucket과 Key, 또는 S3Uri가 필요합니다")
+        }
         return (try context.resolve(bucket), try context.resolve(key))
     }
 }

@@ -43,13 +43,15 @@ struct TopicDeliveriesStep: LabStep {
     private func remote(_ arn: String, in context: StepContext) async throws -> [Message] {
         let answer = try await context.labbookExtension(
             Self.kind, at: topic.location, onRealAWS: "check the subscriber's email inbox (or the HTTP endpoint's log) for what SNS sent",
+            onRealAWSKo: "SNS가 보낸 내용은 구독자의 메일함(또는 HTTP 엔드포인트의 로그)에서 확인하세요",
             method: "GET", path: "/_labbook/sns/deliveries", query: [("TopicArn", arn)])
         let time = ISO8601DateFormatter()
         time.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return try (answer["Deliveries"]?.list ?? []).map { item in
             guard let type = item["Type"]?.string, let endpoint = item["Endpoint"]?.string, let message = item["Message"]?.string,
                   let timestamp = item["Timestamp"]?.string.flatMap(time.date(from:)) else {
-                throw LabError(topic.location, "labbook serve's /_labbook/sns/deliveries answered a delivery this labbook cannot read: \(item)")
+                throw LabError(topic.location, "labbook serve's /_labbook/sns/deliveries answered a delivery this labbook cannot read: \(item)",
+                               ko: "labbook serve의 /_labbook/sns/deliveries가 이 labbook이 읽을 수 없는 전달 기록을 보냈습니다: \(item)")
             }
             return Message(type: type, endpoint: endpoint, subject: item["Subject"]?.string, message: message,
                            token: item["Token"]?.string, timestamp: timestamp)

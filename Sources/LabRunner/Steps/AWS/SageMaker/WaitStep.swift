@@ -62,7 +62,7 @@ struct WaitStep: LabStep {
             return Shape.object([("EndpointName", .string(endpoint)), ("Deleted", .bool(true)),
                                  ("WaitedSeconds", .number(context.awsNow.timeIntervalSince(started)))])
         case let other:
-            throw LabError.unknown("waiter", other, at: waiter.location, known: Self.waiters)
+            throw LabError.unknown("waiter", other, at: waiter.location, known: Self.waiters, koWhat: "웨이터")
         }
     }
 
@@ -82,24 +82,32 @@ struct WaitStep: LabStep {
             } catch let error as AWSError where error.code == "ValidationException" {
                 answer = nil
             } catch let error as AWSError where error.httpStatus >= 400 && error.code != "ParamValidationError" {
-                throw WaiterFailure(name: name, reason: "An error occurred (\(error.code)): \(error.message)")
+                throw WaiterFailure(name: name, reason: "An error occurred (\(error.code)): \(error.message)",
+                                    ko: "\(error.code) 오류가 났습니다. AWS의 메시지 그대로: \(error.message)")
             }
             switch accept(answer) {
             case .success: return answer
             case .failure(let reason):
                 // botocore stops at the matched path; a reader needs the endpoint's own reason too.
-                let why = answer?["FailureReason"]?.string.map { ". The endpoint's FailureReason: \($0)" } ?? ""
-                throw WaiterFailure(name: name, reason: "Waiter encountered a terminal failure state: \(reason)\(why)")
+                let failureReason = answer?["FailureReason"]?.string
+                let why = failureReason.map { ". The endpoint's FailureReason: \($0)" } ?? ""
+                let whyKo = failureReason.map { ". 엔드포인트의 FailureReason: \($0)" } ?? ""
+                throw WaiterFailure(name: name, reason: "Waiter encountered a terminal failure state: \(reason)\(why)",
+                                    ko: "더 기다려도 성공할 수 없는 상태입니다: \(reason)\(whyKo)")
             case .retry: if attempt < attempts { try await context.pause(seconds: delay) }
             }
         }
-        throw WaiterFailure(name: name, reason: "Max attempts exceeded")
+        throw WaiterFailure(name: name, reason: "Max attempts exceeded",
+                            ko: "최대 시도 횟수(\(attempts)번, \(Terminal.seconds(delay)) 간격)를 넘었습니다")
     }
 }
 
 /// botocore's WaiterError: "Waiter <name> failed: <reason>".
-struct WaiterFailure: Error, CustomStringConvertible {
+struct WaiterFailure: Error, CustomStringConvertible, KoreanDescribed {
     var name: String
     var reason: String
+    /// `reason` in Korean, for a Korean handout.
+    var ko: String
     var description: String { "Waiter \(name) failed: \(reason)" }
+    var koreanDescription: String { "\(name) 웨이터가 실패했습니다: \(ko)" }
 }

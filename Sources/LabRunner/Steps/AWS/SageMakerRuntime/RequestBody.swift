@@ -10,7 +10,7 @@ enum RequestBody {
             let path = try context.resolve(file)
             let url = try context.readableFile(path, at: file.location)
             guard let data = try? Data(contentsOf: url) else {
-                throw LabError(file.location, "cannot read BodyFile \(path)")
+                throw LabError(file.location, "cannot read BodyFile \(path)", ko: "BodyFile을 읽을 수 없습니다: \(path)")
             }
             return data
         }

@@ -1,0 +1,35 @@
+// What went wrong with a file, in words: Foundation's own errors read "The operation could
+// not be completed. (NSCocoaErrorDomain error 256.)" on Linux, naming neither the file nor
+// the reason.
+import Foundation
+
+public enum FileProblem {
+    /// Why `url` could not be read or written, e.g. "no such file" or "permission denied".
+    public static func reason(_ error: Error?, at url: URL) -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            let parent = url.deletingLastPathComponent()
+            return FileManager.default.fileExists(atPath: parent.path) ? "no such file" : "no such folder: \(parent.path)"
+        }
+        if isDirectory.boolValue { return "is a folder, not a file" }
+        if !FileManager.default.isReadableFile(atPath: url.path) { return "permission denied" }
+        if let posix = (error as NSError?).flatMap(posixCode) { return String(cString: strerror(posix)).lowercased() }
+        return "cannot be read (I/O error)"
+    }
+
+    /// A Foundation error as "path: reason", or nil when it is not about a file.
+    public static func describe(_ error: Error) -> String? {
+        let error = error as NSError
+        guard error.domain == NSCocoaErrorDomain || error.domain == NSPOSIXErrorDomain else { return nil }
+        guard let path = error.userInfo[NSFilePathErrorKey] as? String ?? (error.userInfo[NSURLErrorKey] as? URL)?.path else {
+            return posixCode(error).map { String(cString: strerror($0)) }
+        }
+        if let code = posixCode(error) { return "\(path): \(String(cString: strerror(code)).lowercased())" }
+        return "\(path): \(reason(error, at: URL(fileURLWithPath: path)))"
+    }
+
+    private static func posixCode(_ error: NSError) -> Int32? {
+        if error.domain == NSPOSIXErrorDomain { return Int32(error.code) }
+        return (error.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap(posixCode)
+    }
+}
