@@ -1,7 +1,7 @@
 # The two commands a newcomer needs (see README.md):
 #   make labs   runs every lab book in labs/ and writes the handouts to output/ (Markdown, HTML, PDF)
-#   make test   runs the test suite (which also runs every lab book as a test), fuzzes every reader
-#               briefly and runs the concurrency-heavy tests under ThreadSanitizer
+#   make test   runs the test suite under AddressSanitizer (it also runs every lab book as a test),
+#               fuzzes every reader briefly and runs the concurrency-heavy tests under ThreadSanitizer
 SWIFT ?= swift
 
 .PHONY: labs test deps build fuzz sanitize
@@ -15,12 +15,19 @@ build: deps
 labs: build
 	.build/release/labbook run labs/ --out output --junit output/junit.xml --format md,html,pdf
 
+# The whole suite runs on an AddressSanitizer build (in .build-asan, so a plain `swift build`
+# stays incremental): every reader of untrusted bytes (books, JSON, checkpoints, darknet files,
+# images, video, archives, HTTP requests) is checked for out-of-bounds reads and use after free as
+# its tests exercise it. Leak checks are off: lazily made statics read as leaks.
 # The wire tests are boto3 and the AWS CLI themselves against `labbook serve`.
+ASAN := --sanitize=address --build-path .build-asan
+export ASAN_OPTIONS := detect_leaks=0
+
 test: deps
 	python3 -m pip install -q -r Tests/wire/requirements.txt
-	$(SWIFT) test
-	$(SWIFT) build --product labbook
-	LABBOOK=.build/debug/labbook python3 -m pytest -q Tests/wire
+	$(SWIFT) test $(ASAN)
+	$(SWIFT) build $(ASAN) --product labbook
+	LABBOOK=.build-asan/debug/labbook python3 -m pytest -q Tests/wire
 	scripts/fuzz.sh replay
 	scripts/fuzz.sh all 5
 	$(MAKE) sanitize

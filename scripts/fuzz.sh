@@ -3,7 +3,7 @@
 #
 #   scripts/fuzz.sh TARGET SECONDS   build with -sanitize=fuzzer,address and fuzz TARGET for SECONDS
 #   scripts/fuzz.sh all SECONDS      each target in turn (CI: a short bounded run)
-#   scripts/fuzz.sh replay           replay every seed and saved crash on a plain build (no fuzzer)
+#   scripts/fuzz.sh replay           replay every seed and saved crash on an AddressSanitizer build (no fuzzer)
 #
 # Seeds come from the repository's fixtures; new interesting inputs go to
 # .build-fuzz/corpus/TARGET. Leak checks are off: lazily made statics read as leaks. A crash is saved as fuzz/regressions/TARGET/crash-<sha1>:
@@ -30,11 +30,12 @@ seeds() {
 }
 
 if [ "${1:-}" = replay ]; then
-  swift build --product labbook-fuzz >/dev/null
+  # On the AddressSanitizer build `make test` uses, without libFuzzer.
+  swift build --sanitize=address --build-path .build-asan --product labbook-fuzz >/dev/null
   for target in $TARGETS; do
     mkdir -p "fuzz/regressions/$target"
     # shellcheck disable=SC2046
-    .build/debug/labbook-fuzz "$target" $(seeds "$target") "fuzz/regressions/$target"
+    ASAN_OPTIONS=detect_leaks=0 .build-asan/debug/labbook-fuzz "$target" $(seeds "$target") "fuzz/regressions/$target"
   done
   exit 0
 fi
