@@ -26,6 +26,8 @@ struct ELECTRABench: ParsableCommand {
     @Flag(help: "Alternate each forward with ONNX Runtime's and PyTorch's (bench/electra_reference.py --serve) and print the ratios.")
     var interleaved = false
     @Option(help: "With --interleaved: the reference script.") var reference = "bench/electra_reference.py"
+    @Option(help: "With --interleaved: milliseconds between sides, for the last side's threads to stop spinning (ONNX Runtime's and libgomp's spin after a run).")
+    var pauseMs = 5.0
 
     /// The NSMC model's config.json as the seed has it (KoELECTRA-small-v3 fine-tuned, 2 labels).
     static let seedConfig = """
@@ -73,11 +75,11 @@ struct ELECTRABench: ParsableCommand {
             let start = DispatchTime.now().uptimeNanoseconds
             try forward()
             ours.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-            Thread.sleep(forTimeInterval: 0.005)
+            Thread.sleep(forTimeInterval: pauseMs / 1000)
             onnx.append(try worker.milliseconds("onnxruntime"))
-            Thread.sleep(forTimeInterval: 0.005)
+            Thread.sleep(forTimeInterval: pauseMs / 1000)
             torch.append(try worker.milliseconds("pytorch"))
-            Thread.sleep(forTimeInterval: 0.005)
+            Thread.sleep(forTimeInterval: pauseMs / 1000)
         }
         func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
         let line: [String: Any] = [
