@@ -128,7 +128,6 @@ enum ExpectationEvaluator {
             guard let path = actual.string else { return miss("the path of a PNG file", "PNG 파일 경로") }
             let like = try reference.map { try expected($0).displayString }
             return try ImageExpectation.check(path: path, size: size, reference: like, tolerance: tolerance, context: context)
-                .map { Bilingual($0) }
         }
     }
 

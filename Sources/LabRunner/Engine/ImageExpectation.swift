@@ -10,13 +10,14 @@ import Media
 enum ImageExpectation {
     static let grid = 32
 
-    static func check(path: String, size: [Int]?, reference: String?, tolerance: Double, context: StepContext) throws -> String? {
+    static func check(path: String, size: [Int]?, reference: String?, tolerance: Double, context: StepContext) throws -> Bilingual? {
         let file = path.hasPrefix("/") ? URL(fileURLWithPath: path) : context.session.outputDirectory.appendingPathComponent(path)
         // A failed comparison copies both pictures into the handout: only readable files qualify.
         try context.confine(file, written: path, at: .synthetic(path))
         let image = try decode(file, what: path)
         if let size, [image.width, image.height] != size {
-            return "expected an image of \(size[0])×\(size[1]), actual \(image.width)×\(image.height)"
+            return Bilingual("expected an image of \(size[0])×\(size[1]), actual \(image.width)×\(image.height)",
+                             "기대한 이미지 크기: \(size[0])×\(size[1]), 실제: \(image.width)×\(image.height)")
         }
         guard let reference else { return nil }
         let referenceFile = context.bookFile(reference)
@@ -25,10 +26,13 @@ enum ImageExpectation {
         let expected = try decode(referenceFile, what: reference)
         let difference = perceptualDifference(image, expected)
         guard difference > tolerance else { return nil }
-        var message = "expected to look like \(reference) (difference ≤ \(tolerance)), actual difference \(String(format: "%.4f", difference))"
+        let shown = String(format: "%.4f", difference)
+        var message = Bilingual("expected to look like \(reference) (difference ≤ \(tolerance)), actual difference \(shown)",
+                                "\(reference)와(과) 비슷해야 합니다(차이 ≤ \(tolerance)). 실제 차이: \(shown)")
         let name = "\(context.fileStem)-diff.png"
         if let png = try? PNGEncoder.encode(try diffPicture(image, expected)), (try? context.writeOutput(png, named: name)) != nil {
-            message += "; see \(name) beside the handout (actual | expected | where they differ)"
+            message.en += "; see \(name) beside the handout (actual | expected | where they differ)"
+            message.ko += ". 핸드아웃 옆의 \(name)을(를) 보세요(실제 | 기대 | 다른 곳)"
         }
         return message
     }

@@ -63,7 +63,7 @@ struct ReadFileStep: LabStep {
         guard Self.formats.contains(chosen) else { throw LabError.unknown("format", chosen, at: format!.location, known: Self.formats) }
         var output = LabObject([("path", .string(written)), ("bytes", .int(data.count))])
         if chosen == "bytes" {
-            context.show(.code("\(data.count) bytes", language: "text", caption: written))
+            context.show(.code(ByteSize.text(data.count), language: "text", caption: written))
             return .object(output)
         }
         guard let text = String(data: data, encoding: .utf8) else {

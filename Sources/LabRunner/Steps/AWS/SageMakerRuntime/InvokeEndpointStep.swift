@@ -52,7 +52,7 @@ struct InvokeEndpointStep: LabStep {
         let output: AWSValue = try await context.call("sagemaker-runtime", "InvokeEndpoint", parameters)
         let seconds = context.awsNow.timeIntervalSince(started)
         await context.noteEndpointWeights(endpoint, container: container)
-        context.show(.code(RequestBody.preview(payload), language: "json", caption: "Body →"))
+        context.show(.code(RequestBody.preview(payload, language: context.language), language: "json", caption: "Body →"))
         let replyType = output["ContentType"]?.string ?? ""
         var result = LabObject([("ContentType", .string(replyType)),
                                 ("InvokedProductionVariant", .string(output["InvokedProductionVariant"]?.string ?? ""))])

@@ -19,8 +19,10 @@ enum RequestBody {
         return Data(value.jsonString.utf8)
     }
 
-    static func preview(_ data: Data) -> String {
-        guard let text = String(data: data, encoding: .utf8) else { return "\(data.count) bytes (binary)" }
+    static func preview(_ data: Data, language: Language) -> String {
+        guard let text = String(data: data, encoding: .utf8) else {
+            return "\(ByteSize.text(data.count)) " + (language == .ko ? "(이진 데이터)" : "(binary)")
+        }
         return text.count > 2000 ? String(text.prefix(2000)) + "\n…" : text
     }
 
