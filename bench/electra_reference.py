@@ -71,11 +71,11 @@ def forward_sessions(model, args, workdir):
     import onnxruntime as ort
     import torch
     generator = torch.Generator().manual_seed(args.seed + 1)
-    ids = torch.randint(5, SEED_CONFIG["vocab_size"], (1, args.sequence_length), generator=generator)
+    ids = torch.randint(5, SEED_CONFIG["vocab_size"], (args.batch, args.sequence_length), generator=generator)
     mask = torch.ones_like(ids)
     path = os.path.join(workdir, "electra.onnx")
     torch.onnx.export(model, (ids, mask), path, input_names=["input_ids", "attention_mask"], output_names=["logits"],
-                      dynamic_axes={"input_ids": {1: "sequence"}, "attention_mask": {1: "sequence"}},
+                      dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"}},
                       opset_version=17, dynamo=False)
     options = ort.SessionOptions()
     options.intra_op_num_threads = args.threads
@@ -93,7 +93,7 @@ def forward_benchmarks(model, args, workdir):
     import onnxruntime as ort
     import torch
     session, feeds, ids, mask, difference = forward_sessions(model, args, workdir)
-    common = dict(seq=args.sequence_length, batch=1, threads=args.threads)
+    common = dict(seq=args.sequence_length, batch=args.batch, threads=args.threads)
     summary("onnxruntime", timed(lambda: session.run(None, feeds), args.iterations, args.warmup),
             ort=ort.__version__, max_abs_diff_vs_torch=difference, **common)
     with torch.inference_mode():
@@ -185,6 +185,7 @@ def serve(model, args, workdir):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sequence-length", type=int, default=128)
+    parser.add_argument("--batch", type=int, default=1, help="sequences per forward")
     parser.add_argument("--iterations", type=int, default=50)
     parser.add_argument("--handler-iterations", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=5)

@@ -16,6 +16,7 @@ struct ELECTRABench: ParsableCommand {
         abstract: "Milliseconds per ELECTRA forward (or nsmc handler call) at the seed's configuration, as one JSON line.")
 
     @Option(help: "Tokens per sequence (forward mode).") var sequenceLength = 128
+    @Option(help: "Sequences per forward (forward mode).") var batch = 1
     @Option(help: "Timed iterations after warm-up.") var iterations = 50
     @Option(help: "Untimed warm-up iterations.") var warmup = 5
     @Option(help: "Seed of the random weights.") var seed: UInt64 = 0
@@ -40,6 +41,7 @@ struct ELECTRABench: ParsableCommand {
 
     func validate() throws {
         guard (1...512).contains(sequenceLength) else { throw ValidationError("--sequence-length must be 1...512") }
+        guard (1...64).contains(batch) else { throw ValidationError("--batch must be 1...64") }
         guard iterations > 0, warmup >= 0 else { throw ValidationError("--iterations must be positive, --warmup not negative") }
     }
 
@@ -53,20 +55,20 @@ struct ELECTRABench: ParsableCommand {
         }
         let model = try ELECTRAForSequenceClassification(config: config, weights: WeightLoader(tensors: weights))
         var random = SplitMix64(seed: seed &+ 1)
-        let ids = (0..<sequenceLength).map { _ in 5 + Int(random.next() % UInt64(config.vocabSize - 5)) }
-        let mask = [Int](repeating: 1, count: sequenceLength)
+        let ids = (0..<batch).map { _ in (0..<sequenceLength).map { _ in 5 + Int(random.next() % UInt64(config.vocabSize - 5)) } }
+        let mask = [[Int]](repeating: [Int](repeating: 1, count: sequenceLength), count: batch)
         if interleaved {
-            try runInterleaved(threads: threads) { _ = try model.logits(inputIDs: [ids], attentionMask: [mask]) }
+            try runInterleaved(threads: threads) { _ = try model.logits(inputIDs: ids, attentionMask: mask) }
             return
         }
-        let times = try measure { _ = try model.logits(inputIDs: [ids], attentionMask: [mask]) }
-        report(["bench": "electra", "seq": sequenceLength, "batch": 1, "threads": threads], times)
+        let times = try measure { _ = try model.logits(inputIDs: ids, attentionMask: mask) }
+        report(["bench": "electra", "seq": sequenceLength, "batch": batch, "threads": threads], times)
     }
 
     /// Ours, then ONNX Runtime's, then PyTorch's forward, over and over, with a pause between
     /// sides for each one's workers to settle; the ratios are medians of per-round ratios.
     private func runInterleaved(threads: Int, _ forward: () throws -> Void) throws {
-        let worker = try PythonWorker([reference, "--serve", "--sequence-length", "\(sequenceLength)", "--threads", "\(threads)",
+        let worker = try PythonWorker([reference, "--serve", "--sequence-length", "\(sequenceLength)", "--batch", "\(batch)", "--threads", "\(threads)",
                                        "--seed", "\(seed)"], hint: "needs torch, transformers, onnx and onnxruntime")
         defer { worker.stop() }
         for _ in 0..<warmup { try forward() }
@@ -83,7 +85,7 @@ struct ELECTRABench: ParsableCommand {
         }
         func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
         let line: [String: Any] = [
-            "bench": "electra-interleaved", "seq": sequenceLength, "batch": 1, "threads": threads, "iterations": iterations,
+            "bench": "electra-interleaved", "seq": sequenceLength, "batch": batch, "threads": threads, "iterations": iterations,
             "reference": worker.banner,
             "labbook_median_ms": rounded(median(ours)), "onnxruntime_median_ms": rounded(median(onnx)),
             "pytorch_median_ms": rounded(median(torch)),
