@@ -6,6 +6,17 @@ import Foundation
 public enum FileProblem {
     /// Why `url` could not be read or written, e.g. "no such file" or "permission denied".
     public static func reason(_ error: Error?, at url: URL) -> String {
+        // The error's own code first: a folder on the way that cannot be searched makes the
+        // file look absent to FileManager, and that is "permission denied", not "no such file".
+        if let code = (error as NSError?).flatMap(posixCode) {
+            switch code {
+            case ENOENT: return "no such file or folder"
+            case EACCES, EPERM: return "permission denied"
+            case EISDIR: return "is a folder, not a file"
+            case ENOTDIR: return "a part of the path is a file, not a folder"
+            default: return String(cString: strerror(code)).lowercased()
+            }
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             let parent = url.deletingLastPathComponent()
@@ -13,7 +24,6 @@ public enum FileProblem {
         }
         if isDirectory.boolValue { return "is a folder, not a file" }
         if !FileManager.default.isReadableFile(atPath: url.path) { return "permission denied" }
-        if let posix = (error as NSError?).flatMap(posixCode) { return String(cString: strerror(posix)).lowercased() }
         return "cannot be read (I/O error)"
     }
 

@@ -12,6 +12,10 @@ public struct BARTSummarizer: Sendable {
     /// config.json's generation settings overlaid with generation_config.json's.
     public let generationDefaults: GenerationOptions
     public let directory: URL
+    /// Named when an input id has no embedding row. Checked per input, not at load: BART
+    /// checkpoints such as bart-large-cnn have a `<mask>` id one past vocab_size that
+    /// summaries never use.
+    public let tokenizerFile: URL
 
     public static let weightFileNames = ["model.safetensors", "model.pth", "pytorch_model.bin"]
 
@@ -41,11 +45,7 @@ public struct BARTSummarizer: Sendable {
         }
         generationDefaults = defaults
         tokenizer = try BPETokenizer(directory: tokenizerFolder)
-        guard tokenizer.vocabularySize <= config.vocabSize else {
-            throw TokenizerError(location: tokenizerFolder.appendingPathComponent("tokenizer.json").path,
-                                 message: "the tokenizer has \(tokenizer.vocabularySize) ids, but config.json says vocab_size "
-                                 + "\(config.vocabSize): the embedding has no row for ids from \(config.vocabSize)")
-        }
+        tokenizerFile = tokenizerFolder.appendingPathComponent("tokenizer.json")
         model = try BARTForConditionalGeneration(config: config, weights: WeightLoader(tensors: try Checkpoint.read(contentsOf: weights)),
                                                  checkpointName: weights.path)
         self.directory = directory
@@ -59,6 +59,10 @@ public struct BARTSummarizer: Sendable {
         if options.beamScoring == .transformers4_12, let pad = options.padTokenID ?? model.config.padTokenID, inputIDs.contains(pad),
            !options.eosTokenIDs.contains(pad) {
             mask = inputIDs.map { $0 == pad ? 0 : 1 }
+        }
+        if let bad = inputIDs.first(where: { $0 < 0 || $0 >= model.config.vocabSize }) {
+            throw TokenizerError(location: tokenizerFile.path, message: "token id \(bad) has no embedding row: config.json says "
+                                 + "vocab_size \(model.config.vocabSize) (the tokenizer has \(tokenizer.vocabularySize) ids)")
         }
         let encoded = try model.encode(inputIDs, mask: mask)
         return try Generation.generate(options: options, vocabularySize: model.config.vocabSize) { rows in

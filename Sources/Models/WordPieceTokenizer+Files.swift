@@ -84,7 +84,10 @@ extension WordPieceTokenizer {
         do { data = try Data(contentsOf: vocabTxt) } catch {
             throw TokenizerError(location: vocabTxt.path, message: "cannot read the vocabulary file (missing, a folder, or not readable)")
         }
-        if let problem = TextPosition.utf8Problem(in: data) { throw TokenizerError(location: vocabTxt.path, message: "the vocabulary is \(problem)") }
+        if String(data: data, encoding: .utf8) == nil {
+            let problem = TextPosition.utf8Problem(in: data) ?? "not UTF-8 text"
+            throw TokenizerError(location: vocabTxt.path, message: "the vocabulary is \(problem)")
+        }
         // Lines split on "\n" bytes with a trailing "\r" dropped, as tokenizers reads vocab files
         // (a Swift String would keep "\r\n" together as one character).
         var tokens = [UInt8](data).split(separator: 0x0A, omittingEmptySubsequences: false).map { line in

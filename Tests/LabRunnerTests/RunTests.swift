@@ -324,7 +324,7 @@ final class RunTests: XCTestCase {
         XCTAssertTrue(failure.contains("step 'again' (iteration 0)"), failure)
         XCTAssertTrue(failure.contains("expected 5 items, actual 2"), failure)
         let handout = try String(contentsOf: dir.appendingPathComponent("out/komiss/README.md"), encoding: .utf8)
-        XCTAssertTrue(handout.contains("단계 'again' (반복 index 0): "), handout)
+        XCTAssertTrue(handout.contains("단계 'again' (반복, index 0): "), handout)
         XCTAssertTrue(handout.contains("기대한 항목 수: 5개, 실제: 2개"), handout)
         XCTAssertFalse(handout.contains("expected 5 items"), handout)
     }
@@ -343,8 +343,8 @@ final class RunTests: XCTestCase {
         let failures = outcome.runs[0].records.map { $0.failure ?? "passed" }
         XCTAssertTrue(failures[0].contains("'count' is a whole number"), failures[0])
         XCTAssertTrue(failures[1].contains("EndpointName '../../..' must match"), failures[1])
-        XCTAssertTrue(failures[2].contains("Delay is 0 to 3600 seconds"), failures[2])
-        XCTAssertTrue(failures[3].contains("LastMinutes is 1 to 10080"), failures[3])
+        XCTAssertTrue(failures[2].contains("Delay must be more than 0 and at most 3600 seconds"), failures[2])
+        XCTAssertTrue(failures[3].contains("LastMinutes must be 1 to 10080"), failures[3])
         XCTAssertThrowsError(try book("id: t\ntitle: T\nsteps:\n  - {kind: prose, timeout: .inf}\n"))
     }
 

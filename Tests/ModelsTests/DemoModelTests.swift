@@ -104,6 +104,16 @@ final class ModelConfigMessageTests: XCTestCase {
         XCTAssertEqual(try ELECTRAConfig(json: Data("{\(base)}".utf8)).layerNormEps, 1e-12)
     }
 
+    /// Issue 15: a BART input id past vocab_size names the tokenizer instead of failing in
+    /// the embedding (checked per input: bart-large-cnn's <mask> is one past vocab_size).
+    func testABARTInputPastTheEmbeddingNamesTheTokenizer() throws {
+        let summarizer = try BARTSummarizer(directory: try TinyModels.fixture("models/kobart-tiny"))
+        let size = summarizer.model.config.vocabSize
+        XCTAssertThrowsError(try summarizer.generate(inputIDs: [0, size, 1], options: KoBARTHandler.seedOptions(summarizer))) { error in
+            XCTAssertTrue("\(error)".contains("tokenizer.json: token id \(size) has no embedding row: config.json says vocab_size \(size)"), "\(error)")
+        }
+    }
+
     /// Issue 15: a missing tokenizer and a tokenizer larger than the embedding are named when
     /// the folder loads, not at the first request.
     func testTokenizerProblemsAreNamedAtLoad() throws {

@@ -49,7 +49,7 @@ extension StepContext {
         guard inside else {
             let folder = URL(fileURLWithPath: resolved).deletingLastPathComponent().path
             throw LabError(location, "'\(path)' is \(resolved), outside the folders a book may read (the book's folder, the handout folder, this run's state, the asset cache); run with --allow-read \(folder) to allow it",
-                           ko: "'\(path)'의 실제 위치 \(resolved)는 책이 읽을 수 있는 폴더(책 폴더, 핸드아웃 폴더, 이번 실행의 상태 폴더, 자료 캐시) 밖입니다. 읽으려면 --allow-read \(folder) 옵션을 붙여 실행하세요")
+                           ko: "'\(path)'의 실제 위치 \(resolved)은(는) 책이 읽을 수 있는 폴더(책 폴더, 핸드아웃 폴더, 이번 실행의 상태 폴더, 자료 캐시) 밖입니다. 읽으려면 --allow-read \(folder) 옵션을 붙여 실행하세요")
         }
     }
 

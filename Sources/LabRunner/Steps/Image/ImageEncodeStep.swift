@@ -52,7 +52,7 @@ struct ImageEncodeStep: LabStep {
                            ko: "이미지로 디코딩할 수 없는 파일입니다: \(url.lastPathComponent): \(error)")
         }
         let limit = try context.resolve(maxSide, default: 0)
-        guard limit >= 0 else { throw LabError(maxSide?.location ?? file.location, "'max-side' must be positive", ko: "'max-side'는 양수여야 합니다") }
+        guard limit >= 0 else { throw LabError(maxSide?.location ?? file.location, "'max-side' must be 0 (keep the size) or more", ko: "'max-side'는 0(크기 그대로) 이상이어야 합니다") }
         if limit > 0, max(image.width, image.height) > limit {
             let scale = Double(limit) / Double(max(image.width, image.height))
             image = try resize(image, width: max(1, Int((Double(image.width) * scale).rounded())),

@@ -84,7 +84,7 @@ struct GetMetricStatisticsStep: LabStep {
         if let minutes {
             let span = try context.resolve(minutes)
             guard (1...10_080).contains(span) else {
-                throw LabError(minutes.location, "LastMinutes is 1 to 10080 (a week)", ko: "LastMinutes는 1–10080(일주일)입니다")
+                throw LabError(minutes.location, "LastMinutes must be 1 to 10080 (a week)", ko: "LastMinutes는 1에서 10080(일주일) 사이여야 합니다")
             }
             let end = context.awsNow
             return (end.addingTimeInterval(-60 * Double(span)), end)

@@ -41,9 +41,9 @@ struct ObjectExistsWaitStep: LabStep {
         let (b, k) = try S3Location.resolve(bucket: bucket, key: key, uri: uri, in: context)
         let step = try context.resolve(delay, default: 5), limit = try context.resolve(attempts, default: 20)
         guard step > 0, step <= 3600, step.isFinite else {
-            throw LabError(delay!.location, "Delay is 0 to 3600 seconds", ko: "Delay는 0–3600초입니다")
+            throw LabError(delay!.location, "Delay must be more than 0 and at most 3600 seconds", ko: "Delay는 0초보다 크고 3600초 이하여야 합니다")
         }
-        guard (1...1000).contains(limit) else { throw LabError(attempts!.location, "MaxAttempts is 1 to 1000", ko: "MaxAttempts는 1–1000입니다") }
+        guard (1...1000).contains(limit) else { throw LabError(attempts!.location, "MaxAttempts must be 1 to 1000", ko: "MaxAttempts는 1에서 1000 사이여야 합니다") }
         let started = context.awsNow
         context.showBoto3("s3", Boto3Snippet.invocation("s3.get_waiter(\"object_exists\").wait", [
             ("Bucket", .string(b)), ("Key", .string(k)),
