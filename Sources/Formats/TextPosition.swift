@@ -42,8 +42,11 @@ public struct TextPosition: Sendable, Equatable, CustomStringConvertible {
 
     /// "not UTF-8 text: byte 0xC3 at line 3, column 7 cannot start or continue a character".
     public static func utf8Problem(in bytes: some Collection<UInt8>) -> String? {
-        firstInvalidUTF8(in: bytes).map {
-            String(format: "not UTF-8 text: byte 0x%02X at %@ cannot start or continue a character", $0.byte, $0.position.description)
-        }
+        firstInvalidUTF8(in: bytes).map(describe)
+    }
+
+    /// What `firstInvalidUTF8` found, in the words of `utf8Problem`.
+    public static func describe(_ found: (position: TextPosition, byte: UInt8)) -> String {
+        String(format: "not UTF-8 text: byte 0x%02X at %@ cannot start or continue a character", found.byte, found.position.description)
     }
 }

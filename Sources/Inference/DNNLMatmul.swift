@@ -93,25 +93,17 @@ public final class DNNLMatmul: @unchecked Sendable {
     /// which dominate at few rows. Measured on ELECTRA-small: 12 tokens 6.1 → 4.4 ms; with
     /// many rows, splitting the rows is faster (128 tokens: 19.6 vs 27 ms split by columns).
     static let columnSplitRows = 32
-    private let setThreads: (@convention(c) (Int32) -> Void)?
 
     private init() throws {
-        typealias SetThreads = @convention(c) (Int32) -> Void
-        setThreads = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_set_num_threads").map { unsafeBitCast($0, to: SetThreads.self) }
         threadCount = DNNLMatmul.sizeOpenMPToCores()
         streams = try (0..<max(threadCount, 1)).map { _ in try DNNLRuntime.stream() }
     }
 
-    /// Sets OpenMP's thread count to the cores this process may use and returns it. Looked up
-    /// at run time because libgomp arrives through libdnnl and has no Swift module.
+    /// Sets OpenMP's thread count to the cores this process may use and returns it.
     private static func sizeOpenMPToCores() -> Int {
         let cores = max(ProcessInfo.processInfo.activeProcessorCount, 1)
-        typealias SetThreads = @convention(c) (Int32) -> Void
-        typealias GetThreads = @convention(c) () -> Int32
-        guard let setter = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_set_num_threads"),
-              let getter = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_get_max_threads") else { return cores }
-        unsafeBitCast(setter, to: SetThreads.self)(Int32(cores))
-        return Int(unsafeBitCast(getter, to: GetThreads.self)())
+        OpenMP.setThreads(cores)
+        return OpenMP.maxThreads ?? cores
     }
 
     /// Number of distinct primitives created so far (for tests of the cache).
@@ -162,7 +154,7 @@ public final class DNNLMatmul: @unchecked Sendable {
         let large = perProduct.overflow || work.overflow || work.partialValue >= threshold
         let parts = large ? min(streams.count, batch.count > 1 ? batch.count : splitColumns ? columns : rows) : 1
         // oneDNN fixes a primitive's thread count when it is created: one, always.
-        setThreads?(1)
+        OpenMP.setThreads(1)
         var tasks: [Task] = []
         for part in 0..<parts {
             var partKey = key
@@ -190,9 +182,9 @@ public final class DNNLMatmul: @unchecked Sendable {
             tasks.append(task)
         }
         guard tasks.count > 1 else { return try run(tasks[0], on: streams[0]) }
-        let failures = FailureBox(), setThreads = self.setThreads
+        let failures = FailureBox()
         ComputeThreads.run(parts: tasks.count) { part in
-            setThreads?(1) // OpenMP's thread count is per thread; workers start at the default
+            OpenMP.setThreads(1) // OpenMP's thread count is per thread; workers start at the default
             failures.run { try self.run(tasks[part], on: self.streams[part]) }
         }
         try failures.check()

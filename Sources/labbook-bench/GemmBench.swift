@@ -154,12 +154,3 @@ struct GemmBench: ParsableCommand {
         if value == 42 { print("", terminator: "") }
     }
 }
-
-/// OpenMP's thread count, looked up at run time (libgomp comes in through libdnnl).
-enum OpenMP {
-    private typealias SetThreads = @convention(c) (Int32) -> Void
-    private static let setter: SetThreads? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_set_num_threads")
-        .map { unsafeBitCast($0, to: SetThreads.self) }
-
-    static func setThreads(_ count: Int) { setter?(Int32(count)) }
-}

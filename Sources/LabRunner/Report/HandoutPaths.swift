@@ -18,10 +18,10 @@ struct HandoutPaths {
     }
 
     /// An absolute path ending in a state folder's name, where a path can start and end (as in `apply`).
-    private static var stateFolder: NSRegularExpression? {
+    private static let stateFolder: NSRegularExpression? = {
         try? NSRegularExpression(pattern: #"(^|[\s"'`(\[*=]|file://)(?:/[^\s"'`()\[\]*/]+)*/labbook-state-[A-Za-z0-9._-]+-[0-9]+(?=[/"'`)\]\s*]|$)"#,
                                  options: [.anchorsMatchLines])
-    }
+    }()
 
     private static func trimmed(_ path: String) -> String {
         path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path

@@ -68,7 +68,7 @@ struct ReadFileStep: LabStep {
         }
         guard let text = String(data: data, encoding: .utf8) else {
             let bad = TextPosition.firstInvalidUTF8(in: data)
-            let problem = TextPosition.utf8Problem(in: data) ?? "not UTF-8 text"
+            let problem = bad.map(TextPosition.describe) ?? "not UTF-8 text"
             let place = bad.map { String(format: "%d행 %d열의 바이트 0x%02X", $0.position.line, $0.position.column, $0.byte) } ?? "어딘가"
             throw LabError(path.location, "\(written) is \(problem); use format: bytes",
                            ko: "\(written) 파일은 UTF-8 텍스트가 아닙니다(\(place)). format: bytes로 읽으세요")
