@@ -22,6 +22,28 @@ final class ECRTests: XCTestCase {
                        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
+    /// Fed in pieces of every size around the 64-byte block, SHA256 gives the one-shot digest.
+    func testSHA256FedInPiecesMatchesOneShot() throws {
+        var hasher = SHA256()
+        var pieces = 0, remaining = 1_000_000
+        while remaining > 0 {
+            let size = min(remaining, [1, 63, 64, 65, 127, 4096, 0][pieces % 7])
+            hasher.update(Data(repeating: UInt8(ascii: "a"), count: size))
+            remaining -= size
+            pieces += 1
+        }
+        XCTAssertEqual(hasher.finalizeHex(), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        XCTAssertEqual(hasher.finalizeHex(), hasher.finalizeHex(), "finalize leaves the hasher as it was")
+        var text = SHA256()
+        text.update("ab")
+        text.update("c")
+        XCTAssertEqual(text.finalizeHex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("sha-\(UUID())")
+        try Data(repeating: UInt8(ascii: "a"), count: 1_000_000).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        XCTAssertEqual(try SHA256.hex(ofFileAt: file), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
     private func imageDirectory(_ contents: String) throws -> URL {
         let directory = try makeTemporaryDirectory(self)
         try Data(contents.utf8).write(to: directory.appendingPathComponent("coco.names"))

@@ -5,7 +5,9 @@ import XCTest
 
 final class CLITests: XCTestCase {
     /// The binary `swift test` built beside the test bundle.
-    var labbook: URL {
+    var labbook: URL { Self.binary }
+
+    static var binary: URL {
         // The test runner is products/labbookPackageTests.xctest; the command is beside it.
         let runner = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).standardizedFileURL
         let bundle = Bundle(for: CLITests.self).bundleURL
@@ -49,10 +51,10 @@ final class CLITests: XCTestCase {
 
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("labbook-cli-\(UUID())")
         defer { try? FileManager.default.removeItem(at: out) }
-        // rounds=5 breaks the demo's own expectation that the last index is 19: a failed step, exit 1.
-        let failing = try run(["run", "labs/00-demo.yaml", "-p", "rounds=5", "--out", out.path, "--junit", out.appendingPathComponent("j.xml").path])
+        // rounds=0 leaves the demo's repeat without times to take a maximum of: a failed step, exit 1.
+        let failing = try run(["run", "labs/00-demo.yaml", "-p", "rounds=0", "--out", out.path, "--junit", out.appendingPathComponent("j.xml").path])
         XCTAssertEqual(failing.status, 1, failing.err)
-        XCTAssertTrue(failing.err.contains("expected 19, actual 4"), failing.err)
+        XCTAssertTrue(failing.err.contains("step 'burst': $.stats.max: has no key 'max' (at $.stats)"), failing.err)
         let junit = try String(contentsOf: out.appendingPathComponent("j.xml"), encoding: .utf8)
         XCTAssertTrue(junit.contains("<failure message="))
 

@@ -141,3 +141,73 @@ final class UnusedParameterTests: XCTestCase {
         }
     }
 }
+
+/// The handout's excerpt of a long input or output, taken while rendering, against the
+/// cut it replaced (the whole text rendered, then split and clipped).
+final class HandoutExcerptTests: XCTestCase {
+    /// The cut as the handout made it before rendering was streamed.
+    private func cutOfWholeText(_ text: String, maxLines: Int, maxCharacters: Int) -> String {
+        let pieces = text.split(separator: "\n", maxSplits: maxLines, omittingEmptySubsequences: false)
+        var cutLines = pieces.count > maxLines
+        let lines = pieces.prefix(cutLines ? maxLines - 10 : pieces.count).map { line in
+            line.count > 300 ? String(line.prefix(160)) + "…(\(line.count) characters)" : String(line)
+        }
+        var shown = lines.joined(separator: "\n")
+        if shown.count > maxCharacters {
+            shown = String(shown.prefix(maxCharacters))
+            cutLines = true
+        }
+        return cutLines ? shown + "\n…" : shown
+    }
+
+    func testExcerptEqualsTheCutOfTheWholeRendering() {
+        let record = LabValue.object(LabObject([("id", .int(7)), ("text", .string("영화 \"정말\" 좋았다\n\t끝"))]))
+        let values: [LabValue] = [
+            .null, .object(LabObject()), record,
+            .list((0..<37).map { .int($0) }), .list((0..<38).map { .int($0) }), .list((0..<39).map { .int($0) }),
+            .list((0..<500).map { .number(Double($0) / 7) }),
+            .object(LabObject([("image", .string(String(repeating: "QUJD", count: 5000))), ("after", .int(1))])),
+            .list(Array(repeating: .string(String(repeating: "가나다", count: 150)), count: 60)),
+            .list(Array(repeating: record, count: 300)),
+            .list(Array(repeating: .string(String(repeating: "y", count: 250)), count: 30)),
+        ]
+        for (index, value) in values.enumerated() {
+            let whole = value.handoutJSON
+            let expected = cutOfWholeText(whole, maxLines: 40, maxCharacters: 6000)
+            let excerpt = HandoutExcerpt.of(value, maxLines: 40, maxCharacters: 6000, language: .en)
+            XCTAssertEqual(excerpt.text, expected, "value \(index)")
+            XCTAssertEqual(excerpt.isComplete, expected == whole, "value \(index)")
+        }
+        let korean = HandoutExcerpt.of(values[7], maxLines: 40, maxCharacters: 6000, language: .ko)
+        let line = values[7].handoutJSON.split(separator: "\n")[1]
+        XCTAssertTrue(korean.text.contains("…(\(line.count)자)"), korean.text)
+    }
+
+    func testStreamedRenderingsMatchTheirLayout() {
+        let value = LabValue.object(LabObject([
+            ("a", .list([.int(1), .number(2.5), .string("x")])),
+            ("b", .object(LabObject([("c", .list([.object(LabObject([("d", .null)])), .bool(true)]))]))),
+            ("e", .list([])), ("f", .object(LabObject())),
+        ]))
+        XCTAssertEqual(value.jsonString, #"{"a":[1,2.5,"x"],"b":{"c":[{"d":null},true]},"e":[],"f":{}}"#)
+        XCTAssertEqual(value.prettyJSON, """
+            {
+              "a": [1, 2.5, "x"],
+              "b": {
+                "c": [
+                  {
+                    "d": null
+                  },
+                  true
+                ]
+              },
+              "e": [],
+              "f": {}
+            }
+            """)
+        for limit in [0, 1, 5, 17, 60, 1000] {
+            XCTAssertEqual(value.jsonPrefix(limit), String(value.jsonString.prefix(limit)), "limit \(limit)")
+        }
+        XCTAssertEqual(LabValue.string("a\"b\\c\nd\u{1}é한").jsonString, #""a\"b\\c\nd\u0001é한""#)
+    }
+}

@@ -14,11 +14,12 @@ public struct JSONParseError: Error, Equatable, CustomStringConvertible {
 }
 
 struct JSONParser {
-    let bytes: [UInt8]
+    /// The text, read in place (a cached output can be tens of megabytes).
+    let bytes: UnsafeRawBufferPointer
     var index = 0
     var depth = 0
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
     mutating func parseDocument() throws -> LabValue {
         let value = try parseValue()
@@ -90,7 +91,14 @@ struct JSONParser {
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .list(items) }
         while true {
-            items.append(try parseValue())
+            var item = try parseValue()
+            // A repeat's records often hold what the one before held (the same file read, the
+            // same reply): equal members share the earlier one's storage, as they did in the run.
+            if case let .object(previous)? = items.last, case var .object(object) = item {
+                object.shareEqualValues(with: previous)
+                item = .object(object)
+            }
+            items.append(item)
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of input in an array") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }

@@ -91,6 +91,14 @@ public struct LabObject: Sendable, Equatable {
 
     public func entry(_ key: String) -> Entry? { entries.first { $0.key == key } }
 
+    /// Takes `other`'s value for each key whose value equals it, so that the two share storage.
+    mutating func shareEqualValues(with other: LabObject) {
+        for index in entries.indices {
+            guard !entries[index].value.isScalar, let earlier = other[entries[index].key], earlier == entries[index].value else { continue }
+            entries[index].value = earlier
+        }
+    }
+
     mutating func append(_ entry: Entry) { entries.append(entry) }
 
     /// Values are equal when their keys and values are; where they were written does not matter.

@@ -39,7 +39,7 @@ enum ExpectationEvaluator {
     /// nil when the check holds; otherwise "expected ..., actual ...".
     private static func check(_ check: Expectation.Check, actual: LabValue, context: StepContext) throws -> Bilingual? {
         func expected(_ node: BookNode) throws -> LabValue { try context.resolveValue(node) }
-        let found = String(actual.jsonString.prefix(200))
+        let found = actual.jsonPrefix(200)
         func miss(_ en: String, _ ko: String? = nil) -> Bilingual {
             Bilingual("expected \(en), actual \(found)", "기대한 값: \(ko ?? en), 실제 값: \(found)")
         }

@@ -15,8 +15,9 @@ struct CachedStep: Codable {
     var kind: String
     var language: String
     var status: StepStatus
-    /// The output as JSON text (LabValue's own, which keeps 2.0 apart from 2).
-    var output: String?
+    /// The output's digest (LabValue.digest), which later steps' keys use; the output itself
+    /// is beside the entry in `<id>.output.json`, as LabValue's own JSON (2.0 apart from 2).
+    var outputDigest: String?
     var failure: String?
     var handoutFailure: String?
     var wallSeconds: Double
@@ -35,8 +36,9 @@ struct CachedStep: Codable {
 
     func matches(_ spec: StepSpec, language: Language) -> Bool { kind == spec.kind && self.language == language.rawValue }
 
-    func record(for spec: StepSpec, origin: StepRecord.Origin) -> StepRecord {
-        var record = StepRecord(spec: spec, status: status, output: output.flatMap { try? LabValue(json: Data($0.utf8)) },
+    /// The step's record, with `output` read from beside the entry.
+    func record(for spec: StepSpec, origin: StepRecord.Origin, output: LabValue?) -> StepRecord {
+        var record = StepRecord(spec: spec, status: status, output: output,
                                 failure: failure, wallSeconds: wallSeconds, simulatedSeconds: simulatedSeconds, blocks: blocks,
                                 inputs: (try? LabValue(json: Data(inputs.utf8)))?.object ?? LabObject())
         record.handoutFailure = handoutFailure
@@ -100,9 +102,21 @@ final class ResultCache: @unchecked Sendable {
         try? data.write(to: folder.appendingPathComponent("digests.json"), options: .atomic)
     }
 
-    private func file(for id: String) -> URL {
+    private func file(for id: String, suffix: String = ".json") -> URL {
         // Step ids are letters, digits, '-', '_' (or '#n' for unnamed steps).
-        folder.appendingPathComponent(id.replacingOccurrences(of: "#", with: "_step") + ".json")
+        folder.appendingPathComponent(id.replacingOccurrences(of: "#", with: "_step") + suffix)
+    }
+
+    /// The output kept with the step's entry; nil when it had none or it cannot be read.
+    func output(of id: String, _ entry: CachedStep) -> LabValue? {
+        guard entry.outputDigest != nil,
+              let data = try? Data(contentsOf: file(for: id, suffix: ".output.json"), options: .alwaysMapped) else { return nil }
+        return try? LabValue(json: data)
+    }
+
+    /// The step's record from its entry, with its output.
+    func record(_ entry: CachedStep, for spec: StepSpec, origin: StepRecord.Origin) -> StepRecord {
+        entry.record(for: spec, origin: origin, output: output(of: spec.id, entry))
     }
 
     /// The step's last entry, whatever its key; nil when there is none or it cannot be read.
@@ -117,9 +131,12 @@ final class ResultCache: @unchecked Sendable {
     }
 
     /// Keeps the step's record; a cache that cannot be written costs speed, not the run.
-    func save(_ record: StepRecord, key: String, language: Language, reads: [URL], writes: [String]) {
+    /// Returns the output's digest (nil without an output), for later steps' keys.
+    @discardableResult
+    func save(_ record: StepRecord, key: String, language: Language, reads: [URL], writes: [String]) -> String? {
+        let outputDigest = record.output.map { saveOutput($0, of: record.spec.id) }
         let entry = CachedStep(
-            key: key, kind: record.spec.kind, language: language.rawValue, status: record.status, output: record.output?.jsonString, failure: record.failure,
+            key: key, kind: record.spec.kind, language: language.rawValue, status: record.status, outputDigest: outputDigest, failure: record.failure,
             handoutFailure: record.handoutFailure, wallSeconds: record.wallSeconds, simulatedSeconds: record.simulatedSeconds,
             inputs: LabValue.object(record.inputs).jsonString, blocks: record.blocks,
             reads: reads.compactMap { url in digest(of: url).map { .init(path: url.path, sha256: $0) } },
@@ -132,9 +149,32 @@ final class ResultCache: @unchecked Sendable {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try encoder.encode(entry).write(to: file(for: record.spec.id), options: .atomic)
         } catch {
-            let first = lock.withLock { defer { warned = true }; return !warned }
-            if first { FileHandle.standardError.write(Data("warning: the result cache in \(folder.path) cannot be written: \(error.localizedDescription)\n".utf8)) }
+            warnOnce(error)
         }
+        return outputDigest
+    }
+
+    /// Writes the output beside its entry and hashes it in the same pass: a long output is
+    /// never one string. Its digest even when the file cannot be written.
+    private func saveOutput(_ output: LabValue, of id: String) -> String {
+        var digest: String?
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileOutput.write(to: file(for: id, suffix: ".output.json")) { file in
+                var both = TeeOutput(first: file, second: DigestOutput())
+                try output.write(to: &both, style: .compact)
+                file = both.first
+                digest = both.second.hex
+            }
+        } catch {
+            warnOnce(error)
+        }
+        return digest ?? output.digest
+    }
+
+    private func warnOnce(_ error: Error) {
+        let first = lock.withLock { defer { warned = true }; return !warned }
+        if first { FileHandle.standardError.write(Data("warning: the result cache in \(folder.path) cannot be written: \(error.localizedDescription)\n".utf8)) }
     }
 
     /// Whether `entry` may stand in for running the step now: it passed, its key is `key`,
@@ -169,25 +209,24 @@ final class ResultCache: @unchecked Sendable {
               let size = attributes[.size] as? Int,
               let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 else { return nil }
         if let known = lock.withLock({ memo[path] }), known.size == size, known.modified == modified { return known.sha256 }
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { return nil }
-        let sha = Digest.sha256Hex(data)
+        guard let sha = try? SHA256.hex(ofFileAt: URL(fileURLWithPath: path)) else { return nil }
         lock.withLock {
             memo[path] = Memo(size: size, modified: modified, sha256: sha)
         }
         return sha
     }
 
-    /// The step's key: what it says, what its references resolve to (steps and parameters),
-    /// the language and this labbook build.
+    /// The step's key: what it says, what its references resolve to (parameters, and the
+    /// digests of the steps' outputs), the language and this labbook build.
     /// A path in a run's own state folder (a model archive it built) is named without the
     /// folder, which differs from run to run: its content is the key of the step that made it.
-    static func key(for spec: StepSpec, scope: Scope, language: Language) -> String {
+    static func key(for spec: StepSpec, params: [String: LabValue], lab: [String: LabValue],
+                    outputDigests: [String: String], language: Language) -> String {
         var text = "labbook \(build)\nlanguage \(language.rawValue)\nstep \(spec.source)\n"
-        for name in spec.parameterReferences.sorted() { text += "param \(name) \(scope.params[name]?.jsonString ?? "-")\n" }
-        for name in scope.lab.keys.sorted() { text += "lab \(name) \(scope.lab[name]!.jsonString)\n" }
-        for id in spec.references.sorted() { text += "uses \(id) \(scope.outputs[id]?.jsonString ?? "-")\n" }
-        text = withoutStateFolders(text)
-        return Digest.sha256Hex(Data(text.utf8))
+        for name in spec.parameterReferences.sorted() { text += "param \(name) \(params[name]?.jsonString ?? "-")\n" }
+        for name in lab.keys.sorted() { text += "lab \(name) \(lab[name]!.jsonString)\n" }
+        for id in spec.references.sorted() { text += "uses \(id) \(outputDigests[id] ?? "-")\n" }
+        return Digest.sha256Hex(Data(withoutStateFolders(text).utf8))
     }
 
     /// `text` with every `<tmp>/labbook-state-<lab>-<pid>` (LabEngine's name for a run's

@@ -104,19 +104,19 @@ struct RunPlan {
     /// keys computed with the cached outputs, and anything that refers to a changing step.
     private static func changing(_ book: LabBook, cache: ResultCache, options: RunOptions, parameters: [String: LabValue],
                                  lab: [String: LabValue]) -> Set<String> {
-        var scope = Scope(params: parameters, lab: lab)
+        var outputDigests: [String: String] = [:]
         var changing = Set<String>()
         var accountChanged = false
         for spec in book.steps {
             let entry = cache.entry(spec.id)
-            let key = ResultCache.key(for: spec, scope: scope, language: options.language)
+            let key = ResultCache.key(for: spec, params: parameters, lab: lab, outputDigests: outputDigests, language: options.language)
             // The account is an input of every step that uses it: after one changes, so do they all.
             if entry.map({ !cache.isReusable($0, key: key, for: spec, language: options.language) }) ?? true
                 || !spec.references.isDisjoint(with: changing) || (accountChanged && spec.touchesState) {
                 changing.insert(spec.id)
                 if spec.touchesState { accountChanged = true }
             }
-            if let text = entry?.output, let output = try? LabValue(json: Data(text.utf8)) { scope.outputs[spec.id] = output }
+            if let digest = entry?.outputDigest { outputDigests[spec.id] = digest }
         }
         return changing
     }

@@ -162,32 +162,43 @@ public final class RunSession: @unchecked Sendable {
         lock.withLock { if tracking { writes.insert(name) } }
     }
 
+    /// Writes a file beside the handout as `body` renders it, never holding it whole.
+    func writeOutput(named name: String, _ body: (inout FileOutput) throws -> Void) throws {
+        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        try FileOutput.write(to: outputDirectory.appendingPathComponent(name), body)
+        lock.withLock { if tracking { writes.insert(name) } }
+    }
+
     /// Runs the book's steps in order, as the plan says (RunPlan); a failed step skips the
     /// later ones it would run, except `always` steps.
     func run() async -> [StepRecord] {
         let lab: [String: LabValue] = ["dir": .string(book.directory.path), "out": .string(outputDirectory.path), "id": .string(book.id)]
         let plan = RunPlan(book: book, options: options, cache: cache, parameters: parameters, lab: keyLab(lab))
         var scope = Scope(params: parameters, lab: lab)
+        // Later steps' keys take earlier outputs by digest: a long output is hashed once.
+        var outputDigests: [String: String] = [:]
         var records: [StepRecord] = []
         var failed = false
         for (position, spec) in book.steps.enumerated() {
-            var keyScope = scope
-            keyScope.lab = keyLab(lab)
-            let key = cache.map { _ in ResultCache.key(for: spec, scope: keyScope, language: options.language) }
+            let key = cache.map { _ in
+                ResultCache.key(for: spec, params: parameters, lab: keyLab(lab), outputDigests: outputDigests, language: options.language)
+            }
             var record: StepRecord
             var accountStart: Date?
             switch plan.decide(spec, key: key) {
             case let .reuse(entry):
-                record = entry.record(for: spec, origin: .cached)
+                record = cache?.record(entry, for: spec, origin: .cached) ?? entry.record(for: spec, origin: .cached, output: nil)
+                outputDigests[spec.id] = entry.outputDigest
                 noteWeights(in: record)
             case let .keep(entry):
                 guard let entry else { continue }
-                record = entry.record(for: spec, origin: .kept)
+                record = cache?.record(entry, for: spec, origin: .kept) ?? entry.record(for: spec, origin: .kept, output: nil)
+                outputDigests[spec.id] = entry.outputDigest
                 noteWeights(in: record)
             case .run where failed && !spec.always:
                 record = StepRecord(spec: spec, status: .skipped, output: nil, failure: "an earlier step failed",
                                     wallSeconds: 0, simulatedSeconds: 0, blocks: [], inputs: LabObject())
-                if let key { cache?.save(record, key: key, language: options.language, reads: [], writes: []) }
+                if let key { outputDigests[spec.id] = cache?.save(record, key: key, language: options.language, reads: [], writes: []) }
             case .run:
                 reporter.started(spec, position: position, of: book.steps.count)
                 accountStart = services.simulatedNow()
@@ -201,7 +212,9 @@ public final class RunSession: @unchecked Sendable {
                 } else if plan.needed.contains(spec.id) {
                     record.note = "ran: a later step needs its output and its cached result no longer holds"
                 }
-                if let key { cache?.save(record, key: key, language: options.language, reads: touched.reads, writes: touched.writes) }
+                if let key {
+                    outputDigests[spec.id] = cache?.save(record, key: key, language: options.language, reads: touched.reads, writes: touched.writes)
+                }
             }
             if let output = record.output { scope.outputs[spec.id] = output }
             if record.status == .failed, record.origin == .ran { failed = true }

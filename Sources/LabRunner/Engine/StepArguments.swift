@@ -123,7 +123,7 @@ public struct StepArguments {
         consumed.insert(key)
         guard let node = pairs.first(where: { $0.key == key })?.value else { return nil }
         if !TemplateScanner.containsReference(node), T.convert(node.value) == nil {
-            throw LabError(node.location, "'\(key)' must be \(T.article) \(T.typeName), found \(node.typeName) \(node.value.jsonString.prefix(60))")
+            throw LabError(node.location, "'\(key)' must be \(T.article) \(T.typeName), found \(node.typeName) \(node.value.jsonPrefix(60))")
         }
         try TemplateScanner.check(node)
         return Arg(node: node, name: key)

@@ -82,7 +82,7 @@ public final class StepContext: @unchecked Sendable {
     public func resolve<T: ArgumentValue>(_ arg: Arg<T>) throws -> T {
         let value = try scope.resolve(arg.node)
         guard let typed = T.convert(value) else {
-            let shown = value.jsonString.prefix(80)
+            let shown = value.jsonPrefix(80)
             throw LabError(arg.location, "'\(arg.name)' must be \(T.article) \(T.typeName); it resolved to \(value.typeName) \(shown)",
                            ko: "'\(arg.name)'의 형식이 맞지 않습니다. 기대한 형식: \(T.koreanTypeName), 실제 값: \(value.koreanTypeName) \(shown)")
         }

@@ -104,7 +104,7 @@ struct HandoutWriter {
         if let text = record.spec.text?.text(language) { md += text.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n" }
         if record.spec.kind == ProseStep.kind { return md }
         if !record.inputs.isEmpty {
-            md += "**\(t("입력", "Inputs"))** (`\(record.spec.kind)`)\n\n" + fenced(cut(LabValue.object(record.inputs).localized(language).handoutJSON), "json")
+            md += "**\(t("입력", "Inputs"))** (`\(record.spec.kind)`)\n\n" + fenced(excerpt(LabValue.object(record.inputs).localized(language)).text, "json")
         }
         var weights: [WeightsNote] = []
         for block in record.blocks {
@@ -132,12 +132,11 @@ struct HandoutWriter {
     }
 
     private func outputBlock(_ output: LabValue, record: StepRecord) throws -> String {
-        let json = output.handoutJSON
-        let shown = cut(json)
+        let (shown, isComplete) = excerpt(output)
         var md = "**\(t("출력", "Output"))**\n\n" + fenced(shown, "json")
-        if shown != json {
+        if !isComplete {
             let file = "\(record.spec.slug).output.json"
-            try session.writeOutput(Data(output.prettyJSON.utf8), named: file)
+            try session.writeOutput(named: file) { try output.write(to: &$0, style: .pretty) }
             md += t("출력이 길어 일부만 보입니다. 전체: [\(file)](\(file))", "Output shortened. Full output: [\(file)](\(file))") + "\n\n"
         }
         return md
@@ -145,21 +144,9 @@ struct HandoutWriter {
 
     static let maxCharacters = 6000
 
-    /// The beginning of `text`: at most maxOutputLines lines and maxCharacters characters,
-    /// with lines past 300 characters (base64 images in requests and replies) cut to their start.
-    private func cut(_ text: String) -> String {
-        // Only the lines shown are split off: a 100,000-iteration repeat's output is tens of MB.
-        let pieces = text.split(separator: "\n", maxSplits: Self.maxOutputLines, omittingEmptySubsequences: false)
-        var cutLines = pieces.count > Self.maxOutputLines
-        let lines = pieces.prefix(cutLines ? Self.maxOutputLines - 10 : pieces.count).map { line in
-            line.count > 300 ? String(line.prefix(160)) + t("…(\(line.count)자)", "…(\(line.count) characters)") : String(line)
-        }
-        var shown = lines.joined(separator: "\n")
-        if shown.count > Self.maxCharacters {
-            shown = String(shown.prefix(Self.maxCharacters))
-            cutLines = true
-        }
-        return cutLines ? shown + "\n…" : shown
+    /// The beginning of `value` as handout JSON (HandoutExcerpt), and whether it is all of it.
+    private func excerpt(_ value: LabValue) -> (text: String, isComplete: Bool) {
+        HandoutExcerpt.of(value, maxLines: Self.maxOutputLines, maxCharacters: Self.maxCharacters, language: language)
     }
 
     /// A fenced block whose fence is longer than any backtick run inside it.

@@ -1,0 +1,86 @@
+// Where a step's output goes when it may be long (a 100,000-iteration repeat renders to
+// tens of megabytes): straight to a file or into a hash, a buffer at a time, so that a run's
+// memory is its values, not their renderings.
+import Foundation
+import Serving
+
+/// JSON written to a file through a 256 KiB buffer.
+struct FileOutput: JSONOutput {
+    typealias Failure = any Error
+    private let handle: FileHandle
+    private var buffer = Data()
+    private static let flushSize = 256 << 10
+
+    init(handle: FileHandle) {
+        self.handle = handle
+        buffer.reserveCapacity(Self.flushSize)
+    }
+
+    mutating func write(_ piece: String) throws {
+        buffer.append(contentsOf: piece.utf8)
+        if buffer.count >= Self.flushSize { try flush() }
+    }
+
+    mutating func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try handle.write(contentsOf: buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes `url` by way of a temporary file beside it, renamed over it only once the
+    /// rendering is complete: a failed or interrupted write leaves the previous file.
+    static func write(to url: URL, _ body: (inout FileOutput) throws -> Void) throws {
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).partial")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: temporary)
+            defer { try? handle.close() }
+            var output = FileOutput(handle: handle)
+            try body(&output)
+            try output.flush()
+            guard rename(temporary.path, url.path) == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path, NSUnderlyingErrorKey: POSIXError(.init(rawValue: errno) ?? .EIO)])
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+}
+
+/// The SHA-256 of the rendering, with a run's state folder written as `<state>` (see
+/// `ResultCache.withoutStateFolders`): the same output from another run hashes the same.
+struct DigestOutput: JSONOutput {
+    typealias Failure = Never
+    private var hasher = SHA256()
+
+    mutating func write(_ piece: String) {
+        // A path is inside one quoted string, and a quoted string is one piece.
+        hasher.update(piece.contains("/labbook-state-") ? ResultCache.withoutStateFolders(piece) : piece)
+    }
+
+    var hex: String { hasher.finalizeHex() }
+}
+
+/// Two outputs fed the same pieces (the cache's copy of an output and its digest, in one pass).
+struct TeeOutput<First: JSONOutput, Second: JSONOutput>: JSONOutput where Second.Failure == Never {
+    var first: First
+    var second: Second
+
+    mutating func write(_ piece: String) throws(First.Failure) {
+        try first.write(piece)
+        second.write(piece)
+    }
+}
+
+extension LabValue {
+    /// The digest of its compact JSON, as `DigestOutput` takes it.
+    var digest: String {
+        var output = DigestOutput()
+        write(to: &output, style: .compact)
+        return output.hex
+    }
+}
