@@ -8,6 +8,7 @@ import Models
 extension StepContext {
     /// The folders a book may read, as resolved paths.
     var readableRoots: [(name: String, path: String)] {
+        if let known = session.knownReadableRoots { return known }
         var roots: [(String, URL)] = [
             ("the book's folder", session.book.directory),
             ("the handout folder", session.outputDirectory),
@@ -17,7 +18,11 @@ extension StepContext {
         // labbook's own models, also when a book names one by its path.
         roots += session.services.fixtures.values.map { ("labbook's models", $0) }
         roots += session.options.allowRead.map { ("--allow-read", $0) }
-        return roots.map { ($0.0, $0.1.standardizedFileURL.resolvingSymlinksInPath().path) }
+        let resolved = roots.map { ($0.0, $0.1.standardizedFileURL.resolvingSymlinksInPath().path) }
+        // Resolved once they all exist (a missing one may yet be made, through a link): they do
+        // not move during a run, and resolving them was most of a small read's time in a repeat.
+        if roots.allSatisfy({ FileManager.default.fileExists(atPath: $0.1.path) }) { session.knownReadableRoots = resolved }
+        return resolved
     }
 
     /// A file a step reads, by the path written in the book: looked up as `inputFile` does,
@@ -26,15 +31,16 @@ extension StepContext {
     /// could hang the run or feed it without end).
     func readableFile(_ path: String, at location: SourceLocation) throws -> URL {
         let url = inputFile(path)
-        try confine(url, written: path, at: location)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+        let resolved = try confine(url, written: path, at: location)
+        // The resolved path has no links left but a dangling one, which is a missing file.
+        let type = (try? FileManager.default.attributesOfItem(atPath: resolved))?[.type] as? FileAttributeType
+        guard let type, type != .typeSymbolicLink else {
             throw LabError(location, "no such file: \(url.path)", ko: "파일이 없습니다: \(url.path)")
         }
-        guard !isDirectory.boolValue else {
+        guard type != .typeDirectory else {
             throw LabError(location, "\(url.path) is a folder; expected a file", ko: "\(url.path)은(는) 폴더입니다. 파일을 지정하세요")
         }
-        guard Self.isRegular(url) else {
+        guard type == .typeRegular else {
             throw LabError(location, "\(url.path) is not a regular file (a device, pipe or socket)",
                            ko: "\(url.path)은(는) 일반 파일이 아닙니다(장치, 파이프 또는 소켓)")
         }
@@ -43,7 +49,8 @@ extension StepContext {
     }
 
     /// Refuses `url` unless it resolves inside one of `readableRoots`.
-    func confine(_ url: URL, written path: String, at location: SourceLocation) throws {
+    @discardableResult
+    func confine(_ url: URL, written path: String, at location: SourceLocation) throws -> String {
         let resolved = url.standardizedFileURL.resolvingSymlinksInPath().path
         let inside = readableRoots.contains { resolved == $0.path || resolved.hasPrefix($0.path.hasSuffix("/") ? $0.path : $0.path + "/") }
         guard inside else {
@@ -51,10 +58,6 @@ extension StepContext {
             throw LabError(location, "'\(path)' is \(resolved), outside the folders a book may read (the book's folder, the handout folder, this run's state, the asset cache); run with --allow-read \(folder) to allow it",
                            ko: "'\(path)'의 실제 위치 \(resolved)은(는) 책이 읽을 수 있는 폴더(책 폴더, 핸드아웃 폴더, 이번 실행의 상태 폴더, 자료 캐시) 밖입니다. 읽으려면 --allow-read \(folder) 옵션을 붙여 실행하세요")
         }
-    }
-
-    private static func isRegular(_ url: URL) -> Bool {
-        let resolved = url.resolvingSymlinksInPath().path
-        return (try? FileManager.default.attributesOfItem(atPath: resolved))?[.type] as? FileAttributeType == .typeRegular
+        return resolved
     }
 }

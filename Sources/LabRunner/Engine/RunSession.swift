@@ -116,6 +116,13 @@ public final class RunSession: @unchecked Sendable {
         return lab
     }
 
+    private var resolvedReadableRoots: [(name: String, path: String)]?
+    /// StepContext.readableRoots, kept once they all exist.
+    var knownReadableRoots: [(name: String, path: String)]? {
+        get { lock.withLock { resolvedReadableRoots } }
+        set { lock.withLock { resolvedReadableRoots = newValue } }
+    }
+
     /// Log events `--verbose` already printed, by eventId.
     private var printedLogEvents = Set<String>()
 
