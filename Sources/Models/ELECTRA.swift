@@ -53,11 +53,12 @@ public struct ELECTRAForSequenceClassification: Sendable {
     /// marks real tokens with 1 and padding with 0; token types default to zeros, as the
     /// model does when the caller passes no `token_type_ids`.
     ///
-    /// Trailing positions that every sequence masks are not computed: a masked key gets
+    /// Padding after a sequence's last real token is not computed: the sequences' real
+    /// tokens run packed one after another, each attending within its own. A masked key gets
     /// exactly zero attention weight (exp of the most negative float underflows), positions
-    /// are absolute and everything else is per token, so the first token's output does not
-    /// depend on them. transformers computes them and discards them; the logits agree to
-    /// float rounding, and a request padded to 128 tokens costs what its real tokens cost.
+    /// are absolute and everything else is per token, so a sequence's first token does not
+    /// depend on its padding. transformers computes the padding and discards it; the logits
+    /// agree to float rounding, and a batch costs its real tokens, not rows × longest.
     public func logits(inputIDs: [[Int]], attentionMask: [[Int]], tokenTypeIDs: [[Int]]? = nil) throws -> Tensor {
         let batch = inputIDs.count
         let sequence = inputIDs.first?.count ?? 0
@@ -71,26 +72,23 @@ public struct ELECTRAForSequenceClassification: Sendable {
                                                found: "ragged rows")
         }
         // A row with no real token at all attends uniformly to every position, so it keeps them all.
-        let lengths = attentionMask.map { ($0.lastIndex { $0 != 0 } ?? -1) + 1 }
-        if let used = lengths.max(), used < sequence, !lengths.contains(0) {
-            return try logits(inputIDs: inputIDs.map { Array($0.prefix(used)) }, attentionMask: attentionMask.map { Array($0.prefix(used)) },
-                              tokenTypeIDs: types.map { Array($0.prefix(used)) })
-        }
+        let lengths = attentionMask.map { row in row.lastIndex { $0 != 0 }.map { $0 + 1 } ?? row.count }
+        let mask = zip(attentionMask, lengths).flatMap { $0.prefix($1) }
         let buffers = pool.take()
         defer { pool.give(buffers) }
-        var hidden = try embed(ids: inputIDs.flatMap { $0 }, types: types.flatMap { $0 }, batch: batch, sequence: sequence)
-        let mask = attentionMask.flatMap { $0 }
+        var hidden = try embed(ids: zip(inputIDs, lengths).flatMap { $0.prefix($1) },
+                               types: zip(types, lengths).flatMap { $0.prefix($1) }, lengths: lengths)
         for layer in layers {
-            try layer.forward(&hidden, batch: batch, sequence: sequence, mask: mask, buffers: buffers)
+            try layer.forward(&hidden, lengths: lengths, mask: mask, buffers: buffers)
         }
-        return try classify(hidden, batch: batch, sequence: sequence)
+        return try classify(hidden, lengths: lengths)
     }
 
     /// `ElectraEmbeddings` (+ `embeddings_project`): `[batch·sequence, hiddenSize]`.
-    private func embed(ids: [Int], types: [Int], batch: Int, sequence: Int) throws -> Tensor {
+    private func embed(ids: [Int], types: [Int], lengths: [Int]) throws -> Tensor {
         var x = try embeddingLookup(wordEmbeddings, ids: ids)
         try add(&x, embeddingLookup(tokenTypeEmbeddings, ids: types))
-        let positions = (0..<batch).flatMap { _ in 0..<sequence }
+        let positions = lengths.flatMap { 0..<$0 }
         try add(&x, embeddingLookup(positionEmbeddings, ids: positions))
         try embeddingNorm(&x)
         guard let embeddingsProject else { return x }
@@ -100,12 +98,16 @@ public struct ELECTRAForSequenceClassification: Sendable {
     }
 
     /// `ElectraClassificationHead` on each sequence's first token.
-    private func classify(_ hidden: Tensor, batch: Int, sequence: Int) throws -> Tensor {
+    private func classify(_ hidden: Tensor, lengths: [Int]) throws -> Tensor {
         let width = config.hiddenSize
         var first = [Float]()
-        first.reserveCapacity(batch * width)
-        for b in 0..<batch { first.append(contentsOf: hidden.storage[(b * sequence * width)..<((b * sequence + 1) * width)]) }
-        var x = try Tensor(shape: [batch, width], storage: first)
+        first.reserveCapacity(lengths.count * width)
+        var row = 0
+        for length in lengths {
+            first.append(contentsOf: hidden.storage[(row * width)..<((row + 1) * width)])
+            row += length
+        }
+        var x = try Tensor(shape: [lengths.count, width], storage: first)
         var dense = Tensor(zeros: [0])
         try classifierDense(x, into: &dense)
         gelu(&dense)

@@ -78,11 +78,11 @@ struct ELECTRAEncoderLayer: Sendable {
         heads = config.attentionHeads
     }
 
-    /// `hidden` is `[batch·sequence, hiddenSize]`; updated in place.
-    func forward(_ hidden: inout Tensor, batch: Int, sequence: Int, mask: [Int], buffers b: ForwardBuffers) throws {
+    /// `hidden` holds the sequences' rows one after another (`[Σ lengths, hiddenSize]`);
+    /// updated in place. Only attention sees where one sequence ends.
+    func forward(_ hidden: inout Tensor, lengths: [Int], mask: [Int], buffers b: ForwardBuffers) throws {
         try queryKeyValue(hidden, into: &b.queryKeyValue)
-        try attention(packedQKV: b.queryKeyValue, batch: batch, sequence: sequence, heads: heads,
-                      keyMask: mask, into: &b.context, scores: &b.scores)
+        try attention(packedQKV: b.queryKeyValue, lengths: lengths, heads: heads, keyMask: mask, into: &b.context, scores: &b.scores)
         try attentionOutput(b.context, into: &b.attentionOutput)
         try attentionNorm(&b.attentionOutput, adding: hidden)
         // The exact erf GELU, applied by oneDNN as it stores the product.

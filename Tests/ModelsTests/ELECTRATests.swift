@@ -55,6 +55,30 @@ final class ELECTRATests: XCTestCase {
         for (x, y) in zip(batch.storage[2...], single.storage) { XCTAssertEqual(x, y, accuracy: 1e-5) }
     }
 
+    /// A batch runs its sequences' real tokens packed, each attending within its own: every
+    /// row matches its sequence run alone, also with a zero inside a mask (that segment takes
+    /// the masked softmax) and a row with no real token (it keeps all its positions).
+    func testPackedBatchOfMixedLengthsEqualsSingles() throws {
+        let classifier = try ELECTRAClassifier(directory: try offlineModelDirectory("nsmc"))
+        let texts = ["좋아", "정말 재미있어요 또 보고 싶네요", "시간 낭비였다. 스토리가 너무 뻔하고 배우들 연기도 어색했다. 다시는 안 본다",
+                     String(repeating: "최고의 영화 ", count: 40)]
+        var encodings = try texts.map { try classifier.tokenizer.encode($0, maxLength: 64, padToMaxLength: true) }
+        var holed = encodings[1]
+        holed.attentionMask[2] = 0
+        encodings.append(holed)
+        var empty = encodings[0]
+        empty.attentionMask = Array(repeating: 0, count: empty.attentionMask.count)
+        encodings.append(empty)
+        let batch = try classifier.model.logits(inputIDs: encodings.map(\.inputIDs), attentionMask: encodings.map(\.attentionMask))
+        XCTAssertEqual(batch.shape, [encodings.count, 2])
+        for (row, encoding) in encodings.enumerated() {
+            let single = try classifier.model.logits(inputIDs: [encoding.inputIDs], attentionMask: [encoding.attentionMask])
+            // Products of other row counts may be blocked differently by oneDNN; tolerance 1e-5.
+            for (x, y) in zip(batch.storage[(2 * row)..<(2 * row + 2)], single.storage) { XCTAssertEqual(x, y, accuracy: 1e-5, "row \(row)") }
+        }
+        XCTAssertNotEqual(batch.storage[2], batch.storage[8], "the masked-out token changes the holed row")
+    }
+
     func testMissingAndMisshapenWeightsAreNamed() throws {
         let directory = try offlineModelDirectory("nsmc")
         var tensors = try Checkpoint.read(contentsOf: directory.appendingPathComponent("model.safetensors"))

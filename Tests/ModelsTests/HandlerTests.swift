@@ -35,6 +35,17 @@ final class HandlerTests: XCTestCase {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
             XCTAssertEqual((object?["score"] as? Double) ?? -1, expectedScore, accuracy: 1e-4)
         }
+        // A long request runs in batches of 32 (NSMCClassifier.batchSize): every line reads as it does alone.
+        let long = Array(repeating: body, count: 70 / max(1, cases.count) + 1).joined(separator: "\n")
+        let longReply = try handler.invoke(body: Data(long.utf8), contentType: "application/jsonlines", accept: "application/jsonlines")
+        let longLines = String(decoding: longReply.body, as: UTF8.self).components(separatedBy: "\n")
+        XCTAssertGreaterThan(longLines.count, 64)
+        for (index, line) in longLines.enumerated() {
+            let alone = lines[index % lines.count]
+            let score = { (text: String) in ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any])?["score"] as? Double ?? -1 }
+            XCTAssertEqual(line.prefix(30), alone.prefix(30), "line \(index + 1)")
+            XCTAssertEqual(score(line), score(alone), accuracy: 1e-6, "line \(index + 1)")
+        }
     }
 
     func testKorSTSPairLinesMatchGoldenLogits() throws {

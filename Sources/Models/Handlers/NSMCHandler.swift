@@ -31,18 +31,41 @@ public struct NSMCClassifier: Sendable {
     }
 
     public func predict(_ text: String) throws -> NSMCPrediction {
-        var logits: Tensor
-        do {
-            let encoding = try classifier.tokenizer.encode(text, maxLength: NSMCClassifier.maxLength, padToMaxLength: true)
-            logits = try classifier.model.logits(inputIDs: [encoding.inputIDs], attentionMask: [encoding.attentionMask])
-        } catch {
-            throw HandlerError.internalError("inference failed: \(error)")
+        try predict([text])[0]
+    }
+
+    /// Reviews this many at a time share a forward, which bounds a long request's buffers.
+    static let batchSize = 32
+
+    /// One prediction per text. Each text is encoded as the seed does (padded to 128), and a
+    /// batch of them shares a forward that runs only their real tokens, packed (see
+    /// ELECTRAForSequenceClassification.logits): each review gets the logits it gets alone,
+    /// to float rounding, and 12 layers' weights are read once for the batch, not per review.
+    public func predict(_ texts: [String]) throws -> [NSMCPrediction] {
+        var predictions: [NSMCPrediction] = []
+        predictions.reserveCapacity(texts.count)
+        for start in stride(from: 0, to: texts.count, by: Self.batchSize) {
+            let batch = texts[start..<min(texts.count, start + Self.batchSize)]
+            var logits: Tensor
+            do {
+                let encodings = try batch.map {
+                    try classifier.tokenizer.encode($0, maxLength: NSMCClassifier.maxLength, padToMaxLength: true)
+                }
+                logits = try classifier.model.logits(inputIDs: encodings.map(\.inputIDs), attentionMask: encodings.map(\.attentionMask))
+            } catch {
+                throw HandlerError.internalError("inference failed: \(error)")
+            }
+            softmaxLastAxis(&logits)
+            let labels = NSMCClassifier.classes.count
+            for row in 0..<batch.count {
+                let probabilities = Array(logits.storage[(row * labels)..<((row + 1) * labels)])
+                // torch.max returns the first index among equal maxima.
+                var best = 0
+                for (label, p) in probabilities.enumerated() where p > probabilities[best] { best = label }
+                predictions.append(NSMCPrediction(label: NSMCClassifier.classes[best], score: probabilities[best]))
+            }
         }
-        softmaxLastAxis(&logits)
-        // torch.max returns the first index among equal maxima.
-        var best = 0
-        for (index, p) in logits.storage.enumerated() where p > logits.storage[best] { best = index }
-        return NSMCPrediction(label: NSMCClassifier.classes[best], score: logits.storage[best])
+        return predictions
     }
 }
 
@@ -61,7 +84,7 @@ public struct NSMCHandler: StagedInferenceHandler {
     }
 
     public func predictFn(_ texts: [String]) throws -> [NSMCPrediction] {
-        try texts.map(model.predict)
+        try model.predict(texts)
     }
 
     public func outputFn(_ predictions: [NSMCPrediction], accept: String) throws -> InvocationResponse {
