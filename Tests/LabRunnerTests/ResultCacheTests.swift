@@ -78,6 +78,21 @@ final class ResultCacheTests: XCTestCase {
                       "the earlier figure stays beside the handout")
     }
 
+    /// An entry keeps its output beside it; without that file the step runs again rather than
+    /// handing later steps nothing.
+    func testAnEntryWhoseOutputFileIsGoneRunsAgain() async throws {
+        let book = try load()
+        _ = try await run(book)
+        let kept = dir.appendingPathComponent("out/cached/.labbook-cache/sample.output.json")
+        let value = try LabValue(json: Data(contentsOf: kept))
+        XCTAssertEqual(value["records"]?.list?.count, 2, "the cache keeps the output as JSON")
+        try FileManager.default.removeItem(at: kept)
+        let outcome = try await run(book) { $0.only = "again" }
+        XCTAssertEqual(outcome.exitCode, 0, outcome.runs[0].records.compactMap(\.failure).joined())
+        XCTAssertEqual(origins(outcome)["sample"], .ran)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: kept.path), "and keeps its output again")
+    }
+
     func testASelectedAccountStepRebuildsTheAccountFirst() async throws {
         let book = try load()
         _ = try await run(book)

@@ -32,23 +32,28 @@ struct FileOutput: JSONOutput {
     static func write(to url: URL, _ body: (inout FileOutput) throws -> Void) throws {
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).partial")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
-        }
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileOutputError(path: temporary.path, code: errno) }
         do {
-            let handle = try FileHandle(forWritingTo: temporary)
+            let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             defer { try? handle.close() }
             var output = FileOutput(handle: handle)
             try body(&output)
             try output.flush()
-            guard rename(temporary.path, url.path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path, NSUnderlyingErrorKey: POSIXError(.init(rawValue: errno) ?? .EIO)])
-            }
+            guard rename(temporary.path, url.path) == 0 else { throw FileOutputError(path: url.path, code: errno) }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error
         }
     }
+}
+
+/// A file beside the handout or in the cache that could not be written, with the system's reason.
+struct FileOutputError: LocalizedError, CustomStringConvertible {
+    var path: String
+    var code: Int32
+    var description: String { "cannot write \(path): \(String(cString: strerror(code)))" }
+    var errorDescription: String? { description }
 }
 
 /// The SHA-256 of the rendering, with a run's state folder written as `<state>` (see

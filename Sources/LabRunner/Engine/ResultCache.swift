@@ -181,6 +181,8 @@ final class ResultCache: @unchecked Sendable {
     /// and the files it read and wrote are as they were.
     func isReusable(_ entry: CachedStep, key: String, for spec: StepSpec, language: Language) -> Bool {
         guard entry.status == .passed, entry.key == key, entry.matches(spec, language: language) else { return false }
+        // An entry whose output file is gone (cleaned by hand, a disk that filled up) runs again.
+        if entry.outputDigest != nil, !FileManager.default.fileExists(atPath: file(for: spec.id, suffix: ".output.json").path) { return false }
         for read in entry.reads where digest(of: URL(fileURLWithPath: read.path)) != read.sha256 { return false }
         for write in entry.writes where digest(of: outputDirectory.appendingPathComponent(write.path)) != write.sha256 { return false }
         return true
