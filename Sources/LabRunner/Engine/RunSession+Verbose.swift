@@ -7,7 +7,7 @@ import Foundation
 extension RunSession {
     /// The lines `--verbose` prints for a step that ran from `start` on the account's clock.
     func verboseDetails(of record: StepRecord, since start: Date?) async -> [String] {
-        var lines = record.inputs.entries.map { "input \($0.key) = \(Self.clip($0.value.jsonString))" }
+        var lines = record.inputs.entries.map { "input \($0.key) = \(Self.clip($0.value))" }
         guard let start else { return lines }
         let startMillis = Int64((start.timeIntervalSince1970 * 1000).rounded(.down))
         guard let groups = try? await services.aws.call("logs", "DescribeLogGroups", .empty)["logGroups"]?.list else { return lines }
@@ -27,7 +27,9 @@ extension RunSession {
         return lines
     }
 
-    private static func clip(_ text: String) -> String {
-        text.count <= 300 ? text : String(text.prefix(300)) + "… (\(text.count) characters)"
+    /// The first 300 characters of the value's JSON, rendering no more than that.
+    private static func clip(_ value: LabValue) -> String {
+        let text = value.jsonPrefix(301)
+        return text.count <= 300 ? text : String(text.prefix(300)) + "…"
     }
 }
