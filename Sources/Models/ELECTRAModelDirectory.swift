@@ -49,4 +49,21 @@ public struct ELECTRAClassifier: Sendable {
         let encoding = try tokenizer.encode(text, pair: pair, maxLength: maxLength, padToMaxLength: true)
         return try model.logits(inputIDs: [encoding.inputIDs], attentionMask: [encoding.attentionMask]).storage
     }
+
+    /// Sequences this many at a time share a forward, which bounds a long request's buffers.
+    public static let batchSize = 32
+
+    /// Logits `[encodings.count, labelCount]`, the encodings run in batches that share a
+    /// forward: only their real tokens are computed, packed (see
+    /// ELECTRAForSequenceClassification.logits), so each gets the logits it gets alone, to
+    /// float rounding, and 12 layers' weights are read once a batch, not once a text.
+    public func logits(of encodings: [WordPieceTokenizer.Encoding]) throws -> Tensor {
+        var storage: [Float] = []
+        storage.reserveCapacity(encodings.count * model.config.labelCount)
+        for start in stride(from: 0, to: encodings.count, by: Self.batchSize) {
+            let batch = encodings[start..<min(encodings.count, start + Self.batchSize)]
+            storage += try model.logits(inputIDs: batch.map(\.inputIDs), attentionMask: batch.map(\.attentionMask)).storage
+        }
+        return try Tensor(shape: [encodings.count, model.config.labelCount], storage: storage)
+    }
 }

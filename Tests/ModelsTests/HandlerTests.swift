@@ -35,7 +35,7 @@ final class HandlerTests: XCTestCase {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
             XCTAssertEqual((object?["score"] as? Double) ?? -1, expectedScore, accuracy: 1e-4)
         }
-        // A long request runs in batches of 32 (NSMCClassifier.batchSize): every line reads as it does alone.
+        // A long request runs in batches of 32 (ELECTRAClassifier.batchSize): every line reads as it does alone.
         let long = Array(repeating: body, count: 70 / max(1, cases.count) + 1).joined(separator: "\n")
         let longReply = try handler.invoke(body: Data(long.utf8), contentType: "application/jsonlines", accept: "application/jsonlines")
         let longLines = String(decoding: longReply.body, as: UTF8.self).components(separatedBy: "\n")

@@ -28,14 +28,16 @@ public struct KorSTSHandler: StagedInferenceHandler {
         }
     }
 
+    /// The pairs share forwards (ELECTRAClassifier.logits(of:)), each scoring what it does alone.
     public func predictFn(_ pairs: [(String, String)]) throws -> [Float] {
-        try pairs.map { first, second in
-            do {
-                let encoding = try classifier.tokenizer.encode(first, pair: second, maxLength: KorSTSHandler.maxLength, padToMaxLength: true)
-                return try classifier.model.logits(inputIDs: [encoding.inputIDs], attentionMask: [encoding.attentionMask]).storage[0]
-            } catch {
-                throw HandlerError.internalError("inference failed: \(error)")
+        guard !pairs.isEmpty else { return [] }
+        do {
+            let encodings = try pairs.map { first, second in
+                try classifier.tokenizer.encode(first, pair: second, maxLength: KorSTSHandler.maxLength, padToMaxLength: true)
             }
+            return try classifier.logits(of: encodings).storage
+        } catch {
+            throw HandlerError.internalError("inference failed: \(error)")
         }
     }
 

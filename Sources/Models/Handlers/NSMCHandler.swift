@@ -34,38 +34,26 @@ public struct NSMCClassifier: Sendable {
         try predict([text])[0]
     }
 
-    /// Reviews this many at a time share a forward, which bounds a long request's buffers.
-    static let batchSize = 32
-
-    /// One prediction per text. Each text is encoded as the seed does (padded to 128), and a
-    /// batch of them shares a forward that runs only their real tokens, packed (see
-    /// ELECTRAForSequenceClassification.logits): each review gets the logits it gets alone,
-    /// to float rounding, and 12 layers' weights are read once for the batch, not per review.
+    /// One prediction per text, each encoded as the seed does (padded to 128); the reviews
+    /// share forwards (ELECTRAClassifier.logits(of:)), giving what each gets alone.
     public func predict(_ texts: [String]) throws -> [NSMCPrediction] {
-        var predictions: [NSMCPrediction] = []
-        predictions.reserveCapacity(texts.count)
-        for start in stride(from: 0, to: texts.count, by: Self.batchSize) {
-            let batch = texts[start..<min(texts.count, start + Self.batchSize)]
-            var logits: Tensor
-            do {
-                let encodings = try batch.map {
-                    try classifier.tokenizer.encode($0, maxLength: NSMCClassifier.maxLength, padToMaxLength: true)
-                }
-                logits = try classifier.model.logits(inputIDs: encodings.map(\.inputIDs), attentionMask: encodings.map(\.attentionMask))
-            } catch {
-                throw HandlerError.internalError("inference failed: \(error)")
-            }
-            softmaxLastAxis(&logits)
-            let labels = NSMCClassifier.classes.count
-            for row in 0..<batch.count {
-                let probabilities = Array(logits.storage[(row * labels)..<((row + 1) * labels)])
-                // torch.max returns the first index among equal maxima.
-                var best = 0
-                for (label, p) in probabilities.enumerated() where p > probabilities[best] { best = label }
-                predictions.append(NSMCPrediction(label: NSMCClassifier.classes[best], score: probabilities[best]))
-            }
+        guard !texts.isEmpty else { return [] }
+        var logits: Tensor
+        do {
+            let encodings = try texts.map { try classifier.tokenizer.encode($0, maxLength: NSMCClassifier.maxLength, padToMaxLength: true) }
+            logits = try classifier.logits(of: encodings)
+        } catch {
+            throw HandlerError.internalError("inference failed: \(error)")
         }
-        return predictions
+        softmaxLastAxis(&logits)
+        let labels = NSMCClassifier.classes.count
+        return (0..<texts.count).map { row in
+            let probabilities = Array(logits.storage[(row * labels)..<((row + 1) * labels)])
+            // torch.max returns the first index among equal maxima.
+            var best = 0
+            for (label, p) in probabilities.enumerated() where p > probabilities[best] { best = label }
+            return NSMCPrediction(label: NSMCClassifier.classes[best], score: probabilities[best])
+        }
     }
 }
 
