@@ -101,8 +101,13 @@ final class HostileFileTests: XCTestCase {
         // A link inside the book's folder that points out of it is resolved before the check.
         try FileManager.default.createSymbolicLink(at: book.appendingPathComponent("innocent.txt"),
                                                    withDestinationURL: secret.appendingPathComponent("key.txt"))
+        // `door/../key.txt` names the book's own decoy key.txt as text, but the kernel follows
+        // the link first and opens the key beside the link's target: resolved as it opens.
+        try FileManager.default.createDirectory(at: secret.appendingPathComponent("inner"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: book.appendingPathComponent("door"), withDestinationURL: secret.appendingPathComponent("inner"))
+        try Data("decoy".utf8).write(to: book.appendingPathComponent("key.txt"))
         let file = book.appendingPathComponent("book.yaml")
-        for path in ["../../\(secret.lastPathComponent)/key.txt", secret.appendingPathComponent("key.txt").path, "innocent.txt"] {
+        for path in ["../../\(secret.lastPathComponent)/key.txt", secret.appendingPathComponent("key.txt").path, "innocent.txt", "door/../key.txt"] {
             try Data("id: thief\ntitle: thief\nsteps:\n  - {kind: read-file, id: steal, path: \"\(path)\"}\n".utf8).write(to: file)
             let engine = LabEngine()
             let outcome = try await engine.run([try engine.load(file)], overrides: [:],

@@ -18,7 +18,7 @@ extension StepContext {
         // labbook's own models, also when a book names one by its path.
         roots += session.services.fixtures.values.map { ("labbook's models", $0) }
         roots += session.options.allowRead.map { ("--allow-read", $0) }
-        let resolved = roots.map { ($0.0, $0.1.standardizedFileURL.resolvingSymlinksInPath().path) }
+        let resolved = roots.map { ($0.0, Self.canonicalPath($0.1)) }
         // Resolved once they all exist (a missing one may yet be made, through a link): they do
         // not move during a run, and resolving them was most of a small read's time in a repeat.
         if roots.allSatisfy({ FileManager.default.fileExists(atPath: $0.1.path) }) { session.knownReadableRoots = resolved }
@@ -51,7 +51,7 @@ extension StepContext {
     /// Refuses `url` unless it resolves inside one of `readableRoots`.
     @discardableResult
     func confine(_ url: URL, written path: String, at location: SourceLocation) throws -> String {
-        let resolved = url.standardizedFileURL.resolvingSymlinksInPath().path
+        let resolved = Self.canonicalPath(url)
         let inside = readableRoots.contains { resolved == $0.path || resolved.hasPrefix($0.path.hasSuffix("/") ? $0.path : $0.path + "/") }
         guard inside else {
             let folder = URL(fileURLWithPath: resolved).deletingLastPathComponent().path
@@ -59,5 +59,19 @@ extension StepContext {
                            ko: "'\(path)'의 실제 위치 \(resolved)은(는) 책이 읽을 수 있는 폴더(책 폴더, 핸드아웃 폴더, 이번 실행의 상태 폴더, 자료 캐시) 밖입니다. 읽으려면 --allow-read \(folder) 옵션을 붙여 실행하세요")
         }
         return resolved
+    }
+
+    /// The file the kernel opens for `url`: links and `..` resolved in order, as realpath
+    /// does (`link/../x` is the x beside the link's target, not the book's own x). A missing
+    /// file resolves through its folder.
+    static func canonicalPath(_ url: URL) -> String {
+        func real(_ path: String) -> String? {
+            guard let resolved = realpath(path, nil) else { return nil }
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        if let path = real(url.path) { return path }
+        if let folder = real(url.deletingLastPathComponent().path) { return folder + "/" + url.lastPathComponent }
+        return url.standardizedFileURL.resolvingSymlinksInPath().path
     }
 }
