@@ -78,8 +78,8 @@ final class ResultCacheTests: XCTestCase {
                       "the earlier figure stays beside the handout")
     }
 
-    /// An entry keeps its output beside it; without that file the step runs again rather than
-    /// handing later steps nothing.
+    /// An entry keeps its output beside it; without that file, or with another in its place,
+    /// the step runs again rather than handing later steps nothing or the wrong output.
     func testAnEntryWhoseOutputFileIsGoneRunsAgain() async throws {
         let book = try load()
         _ = try await run(book)
@@ -91,6 +91,11 @@ final class ResultCacheTests: XCTestCase {
         XCTAssertEqual(outcome.exitCode, 0, outcome.runs[0].records.compactMap(\.failure).joined())
         XCTAssertEqual(origins(outcome)["sample"], .ran)
         XCTAssertTrue(FileManager.default.fileExists(atPath: kept.path), "and keeps its output again")
+        // Another output in its place (a crash between writing the two files) does not stand in either.
+        try Data(#"{"path": "sample.jsonl", "records": []}"#.utf8).write(to: kept)
+        let replaced = try await run(book) { $0.only = "again" }
+        XCTAssertEqual(origins(replaced)["sample"], .ran)
+        XCTAssertEqual(try LabValue(json: Data(contentsOf: kept))["records"]?.list?.count, 2)
     }
 
     func testASelectedAccountStepRebuildsTheAccountFirst() async throws {

@@ -33,7 +33,7 @@ struct FileOutput: JSONOutput {
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).partial")
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw FileOutputError(path: temporary.path, code: errno) }
+        guard descriptor >= 0 else { throw FileOutputError(path: url.path, code: errno) }
         do {
             let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             defer { try? handle.close() }
@@ -41,9 +41,14 @@ struct FileOutput: JSONOutput {
             try body(&output)
             try output.flush()
             guard rename(temporary.path, url.path) == 0 else { throw FileOutputError(path: url.path, code: errno) }
-        } catch {
+        } catch let error as FileOutputError {
             try? FileManager.default.removeItem(at: temporary)
             throw error
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            // FileHandle's errors (a full disk) name no file.
+            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+            throw FileOutputError(path: url.path, code: underlying.flatMap { $0.domain == NSPOSIXErrorDomain ? Int32($0.code) : nil } ?? EIO)
         }
     }
 }
@@ -88,6 +93,14 @@ struct DigestOutput: JSONOutput {
             return false
         }
     }
+}
+
+/// The SHA-256 of the rendering as written.
+struct RawDigestOutput: JSONOutput {
+    typealias Failure = Never
+    private var hasher = SHA256()
+    mutating func write(_ piece: String) { hasher.update(piece) }
+    var hex: String { hasher.finalizeHex() }
 }
 
 /// Two outputs fed the same pieces (the cache's copy of an output and its digest, in one pass).

@@ -18,6 +18,12 @@ struct CachedStep: Codable {
     /// The output's digest (LabValue.digest), which later steps' keys use; the output itself
     /// is beside the entry in `<id>.output.json`, as LabValue's own JSON (2.0 apart from 2).
     var outputDigest: String?
+    /// The SHA-256 of `<id>.output.json` as written, so that an entry never stands in with
+    /// another run's output file (a write that failed, a crash between the two files).
+    var outputFileSHA256: String?
+    /// Entries an older labbook wrote (their outputs inside them) are not read.
+    var format: Int? = CachedStep.currentFormat
+    static let currentFormat = 2
     var failure: String?
     var handoutFailure: String?
     var wallSeconds: Double
@@ -126,6 +132,7 @@ final class ResultCache: @unchecked Sendable {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         let entry = (try? Data(contentsOf: file(for: id))).flatMap { try? decoder.decode(CachedStep.self, from: $0) }
+            .flatMap { $0.format == CachedStep.currentFormat ? $0 : nil }
         lock.withLock { entries[id] = .some(entry) }
         return entry
     }
@@ -134,9 +141,23 @@ final class ResultCache: @unchecked Sendable {
     /// Returns the output's digest (nil without an output), for later steps' keys.
     @discardableResult
     func save(_ record: StepRecord, key: String, language: Language, reads: [URL], writes: [String]) -> String? {
-        let outputDigest = record.output.map { saveOutput($0, of: record.spec.id) }
+        let id = record.spec.id, outputFile = file(for: id, suffix: ".output.json")
+        var stored: (digest: String, fileSHA256: String)?
+        if let output = record.output {
+            stored = saveOutput(output, to: outputFile)
+            // Without its output the entry cannot stand in: none is kept, and the step runs next time.
+            guard stored != nil else {
+                try? FileManager.default.removeItem(at: file(for: id))
+                try? FileManager.default.removeItem(at: outputFile)
+                lock.withLock { entries[id] = .some(nil) }
+                return output.digest
+            }
+        } else {
+            try? FileManager.default.removeItem(at: outputFile)
+        }
         let entry = CachedStep(
-            key: key, kind: record.spec.kind, language: language.rawValue, status: record.status, outputDigest: outputDigest, failure: record.failure,
+            key: key, kind: record.spec.kind, language: language.rawValue, status: record.status,
+            outputDigest: stored?.digest, outputFileSHA256: stored?.fileSHA256, failure: record.failure,
             handoutFailure: record.handoutFailure, wallSeconds: record.wallSeconds, simulatedSeconds: record.simulatedSeconds,
             inputs: LabValue.object(record.inputs).jsonString, blocks: record.blocks,
             reads: reads.compactMap { url in digest(of: url).map { .init(path: url.path, sha256: $0) } },
@@ -151,25 +172,27 @@ final class ResultCache: @unchecked Sendable {
         } catch {
             warnOnce(error)
         }
-        return outputDigest
+        return stored?.digest
     }
 
-    /// Writes the output beside its entry and hashes it in the same pass: a long output is
-    /// never one string. Its digest even when the file cannot be written.
-    private func saveOutput(_ output: LabValue, of id: String) -> String {
-        var digest: String?
+    /// Writes the output beside its entry and hashes it in the same pass (a long output is
+    /// never one string): its digest for keys and the file's own SHA-256; nil when it could
+    /// not be written.
+    private func saveOutput(_ output: LabValue, to url: URL) -> (digest: String, fileSHA256: String)? {
         do {
+            var result: (String, String)?
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try FileOutput.write(to: file(for: id, suffix: ".output.json")) { file in
-                var both = TeeOutput(first: file, second: DigestOutput())
-                try output.write(to: &both, style: .compact)
-                file = both.first
-                digest = both.second.hex
+            try FileOutput.write(to: url) { file in
+                var all = TeeOutput(first: TeeOutput(first: file, second: RawDigestOutput()), second: DigestOutput())
+                try output.write(to: &all, style: .compact)
+                file = all.first.first
+                result = (all.second.hex, all.first.second.hex)
             }
+            return result
         } catch {
             warnOnce(error)
+            return nil
         }
-        return digest ?? output.digest
     }
 
     private func warnOnce(_ error: Error) {
@@ -181,8 +204,9 @@ final class ResultCache: @unchecked Sendable {
     /// and the files it read and wrote are as they were.
     func isReusable(_ entry: CachedStep, key: String, for spec: StepSpec, language: Language) -> Bool {
         guard entry.status == .passed, entry.key == key, entry.matches(spec, language: language) else { return false }
-        // An entry whose output file is gone (cleaned by hand, a disk that filled up) runs again.
-        if entry.outputDigest != nil, !FileManager.default.fileExists(atPath: file(for: spec.id, suffix: ".output.json").path) { return false }
+        // An entry whose output file is gone or is not the one it wrote (cleaned by hand, a
+        // disk that filled up) runs again.
+        if entry.outputDigest != nil, digest(of: file(for: spec.id, suffix: ".output.json")) != entry.outputFileSHA256 { return false }
         for read in entry.reads where digest(of: URL(fileURLWithPath: read.path)) != read.sha256 { return false }
         for write in entry.writes where digest(of: outputDirectory.appendingPathComponent(write.path)) != write.sha256 { return false }
         return true
